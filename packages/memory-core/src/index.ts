@@ -1,0 +1,15 @@
+export { ErrorCode, MemoryError, isMemoryError, invalidArgument } from './errors.js';
+export type { MemoryErrorOptions } from './errors.js';
+export type { BaseMemory, BulkEntries, MemoryEntry, SaveOptions, StoreStats, Ttl } from './base_memory.js';
+export type {
+  BaseVectorStore,
+  MetadataValue,
+  SearchVectorsOptions,
+  StoreVectorOptions,
+  VectorFilter,
+  VectorInput,
+  VectorItem,
+  VectorMetadata,
+  VectorSearchResult,
+} from './base_vector_store.js';
+export type { InvalidationBus, InvalidationMessage } from './invalidation_bus.js';

@@ -1,0 +1,16 @@
+import { defineConfig, type Options } from 'tsup';
+
+/** One build shape for every package: ESM + CJS + .d.ts, Node 20. */
+export function packageBuild(entry: string[] = ['src/index.ts'], extra: Options = {}) {
+  return defineConfig({
+    entry,
+    format: ['esm', 'cjs'],
+    dts: true,
+    clean: true,
+    sourcemap: true,
+    target: 'node20',
+    splitting: false,
+    treeshake: true,
+    ...extra,
+  });
+}
