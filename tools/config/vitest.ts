@@ -1,8 +1,21 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
-/** One test shape for every package; servers are shared, so files run one at a time per package. */
+const packagesDir = fileURLToPath(new URL('../../packages', import.meta.url));
+
+/**
+ * One test shape for every package. Tests import sibling packages from source, so a
+ * test run never waits for (or races with) a build. Servers are shared: files run
+ * one at a time within a package.
+ */
 export function packageTest(extra: { testTimeout?: number; setupFiles?: string[] } = {}) {
   return defineConfig({
+    resolve: {
+      alias: [
+        { find: /^@engram\/([\w-]+)\/testing$/, replacement: `${packagesDir}/$1/src/testing.ts` },
+        { find: /^@engram\/([\w-]+)$/, replacement: `${packagesDir}/$1/src/index.ts` },
+      ],
+    },
     test: {
       include: ['test/**/*.test.ts'],
       testTimeout: extra.testTimeout ?? 30_000,
