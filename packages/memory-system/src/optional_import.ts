@@ -1,0 +1,21 @@
+import { ErrorCode, MemoryError } from '@engram/memory-core';
+
+/**
+ * Imports an optional sibling package, so users install only the stores they use.
+ * A missing package becomes a CONFIG_ERROR that names the install command.
+ */
+export async function importOptional<T>(name: string, why: string, load: () => Promise<T>): Promise<T> {
+  try {
+    return await load();
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    const message = String((error as Error).message ?? '');
+    if ((code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && message.includes(name)) {
+      throw new MemoryError(ErrorCode.CONFIG_ERROR, `${why} needs the package ${name}: run \`pnpm add ${name}\` (or npm install ${name})`, {
+        cause: error,
+        details: { package: name },
+      });
+    }
+    throw error;
+  }
+}
