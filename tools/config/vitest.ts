@@ -12,6 +12,7 @@ export function packageTest(extra: { testTimeout?: number; setupFiles?: string[]
   return defineConfig({
     resolve: {
       alias: [
+        { find: /^@engram\/test-servers$/, replacement: `${packagesDir}/../tools/test-servers/src/index.ts` },
         { find: /^@engram\/([\w-]+)\/testing$/, replacement: `${packagesDir}/$1/src/testing.ts` },
         { find: /^@engram\/([\w-]+)$/, replacement: `${packagesDir}/$1/src/index.ts` },
       ],

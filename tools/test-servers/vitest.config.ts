@@ -1,0 +1,3 @@
+import { packageTest } from '../config/vitest';
+
+export default packageTest();
