@@ -9,7 +9,8 @@ export function packageBuild(entry: string[] = ['src/index.ts'], extra: Options 
     clean: true,
     sourcemap: true,
     target: 'node20',
-    splitting: false,
+    // Entries share one chunk, so `./testing` and `.` use the same MemoryError class (instanceof holds).
+    splitting: true,
     treeshake: true,
     ...extra,
   });
