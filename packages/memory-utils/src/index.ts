@@ -10,3 +10,8 @@ export {
   unescapeKeyPart,
   validatePrefix,
 } from './keys.js';
+export { deserializeData, detectFormat, serializeData } from './codec.js';
+export { cloneValue } from './fast_clone.js';
+export type { CodecFormat, SerializeOptions } from './codec.js';
+export { computeFingerprint } from './fingerprint.js';
+export { compilePattern, matchesPattern } from './pattern.js';
