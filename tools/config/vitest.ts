@@ -22,6 +22,8 @@ export function packageTest(extra: { testTimeout?: number; setupFiles?: string[]
       testTimeout: extra.testTimeout ?? 30_000,
       hookTimeout: 60_000,
       setupFiles: extra.setupFiles ?? [],
+      reporters: ['default', 'json'],
+      outputFile: { json: 'test-results/vitest.json' },
       pool: 'forks',
       fileParallelism: false,
     },
