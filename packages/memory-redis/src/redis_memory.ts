@@ -1,0 +1,218 @@
+import {
+  ErrorCode,
+  MemoryError,
+  invalidArgument,
+  type BaseMemory,
+  type BulkEntries,
+  type MemoryEntry,
+  type SaveOptions,
+  type StoreStats,
+} from '@engram/memory-core';
+import { expiresAtFor, resolveTtl, validateId, validateKeys } from '@engram/memory-utils';
+import type { Redis } from 'ioredis';
+import { borrowClient, type ClientLease } from './client_lease.js';
+import { getConnectionManager } from './connection_manager.js';
+import { clearContext, deleteEntry, saveEntries, saveEntry } from './context_scripts.js';
+import { decodeEntry, encodeEntry } from './entry_format.js';
+import { toMemoryError } from './redis_errors.js';
+import { contextKeys, entryKeys, escapeId, ownedKeysPattern, valueKeysPattern } from './redis_keys.js';
+import { resolveOptions, type RedisMemoryOptions } from './redis_memory_options.js';
+import { readServerStats } from './server_stats.js';
+import { unlinkGroupedBySlot } from './unlink_keys.js';
+
+const SCAN_COUNT = 1_000;
+
+/**
+ * `BaseMemory` on Redis 7+. One GET/MGET per load, one script per save/delete/clear(ctx), values
+ * stored as binary with their absolute expiry in front. See the README for the key scheme and
+ * the guarantees.
+ */
+export class RedisMemory implements BaseMemory {
+  readonly name = 'redis';
+  readonly keyPrefix: string;
+  /** Seconds, or null for never: the ttl used when a save passes none. */
+  readonly defaultTtl: number | null;
+  #lease: ClientLease;
+  #closed = false;
+
+  constructor(options: RedisMemoryOptions = {}) {
+    const resolved = resolveOptions(options);
+    this.keyPrefix = resolved.keyPrefix;
+    this.defaultTtl = resolved.defaultTtl;
+    this.#lease =
+      resolved.client === undefined ? getConnectionManager().acquire(resolved.connection!) : borrowClient(resolved.client);
+  }
+
+  async loadContext<T = unknown>(key: string, contextId: string): Promise<T | undefined> {
+    this.#assertOpen();
+    const { value } = entryKeys(key, contextId, this.keyPrefix);
+    const bytes = await this.#run('loadContext', (client) => client.getBuffer(value));
+    return bytes === null ? undefined : decodeEntry<T>(bytes).value;
+  }
+
+  async loadEntry<T = unknown>(key: string, contextId: string): Promise<MemoryEntry<T> | undefined> {
+    this.#assertOpen();
+    const { value } = entryKeys(key, contextId, this.keyPrefix);
+    const bytes = await this.#run('loadEntry', (client) => client.getBuffer(value));
+    return bytes === null ? undefined : decodeEntry<T>(bytes);
+  }
+
+  async bulkLoadEntries<T = unknown>(keys: readonly string[], contextId: string): Promise<Map<string, MemoryEntry<T>>> {
+    this.#assertOpen();
+    validateKeys(keys);
+    const { valuePrefix } = contextKeys(contextId, this.keyPrefix);
+    const found = new Map<string, MemoryEntry<T>>();
+    if (keys.length === 0) return found;
+    const redisKeys = keys.map((key) => valuePrefix + escapeId(key));
+    const values = await this.#run('bulkLoad', (client) => client.mgetBuffer(redisKeys));
+    values.forEach((bytes, i) => {
+      if (bytes !== null) found.set(keys[i]!, decodeEntry<T>(bytes));
+    });
+    return found;
+  }
+
+  async bulkLoad<T = unknown>(keys: readonly string[], contextId: string): Promise<Record<string, T>> {
+    const entries = await this.bulkLoadEntries<T>(keys, contextId);
+    const out = Object.create(null) as Record<string, T>;
+    for (const [key, entry] of entries) out[key] = entry.value;
+    return out;
+  }
+
+  async saveContext(key: string, contextId: string, data: unknown, options?: SaveOptions): Promise<void> {
+    this.#assertOpen();
+    const keys = entryKeys(key, contextId, this.keyPrefix);
+    const ttl = resolveTtl(options?.ttl, this.defaultTtl);
+    const payload = encodeEntry(data, expiresAtFor(ttl));
+    await this.#run('saveContext', (client) => saveEntry(client, keys, payload, ttlMs(ttl)));
+  }
+
+  async bulkSave(entries: BulkEntries, contextId: string, options?: SaveOptions): Promise<void> {
+    this.#assertOpen();
+    const { index, valuePrefix } = contextKeys(contextId, this.keyPrefix);
+    const ttl = resolveTtl(options?.ttl, this.defaultTtl);
+    const pairs = entriesOf(entries);
+    // Every key is checked and every value encoded before anything is sent: a bad entry writes nothing.
+    const members = pairs.map(([key]) => {
+      validateId(key, 'key');
+      return escapeId(key);
+    });
+    const expiresAt = expiresAtFor(ttl);
+    const payloads = pairs.map(([, data]) => encodeEntry(data, expiresAt));
+    if (pairs.length === 0) return;
+    const redisKeys = members.map((member) => valuePrefix + member);
+    await this.#run('bulkSave', (client) => saveEntries(client, index, redisKeys, members, payloads, ttlMs(ttl)));
+  }
+
+  async deleteContext(key: string, contextId: string): Promise<boolean> {
+    this.#assertOpen();
+    const keys = entryKeys(key, contextId, this.keyPrefix);
+    return (await this.#run('deleteContext', (client) => deleteEntry(client, keys))) === 1;
+  }
+
+  async exists(key: string, contextId: string): Promise<boolean> {
+    this.#assertOpen();
+    const { value } = entryKeys(key, contextId, this.keyPrefix);
+    return (await this.#run('exists', (client) => client.exists(value))) === 1;
+  }
+
+  /**
+   * `clear(ctx)` removes that context through its index, at a cost proportional to its own keys.
+   * `clear()` (no argument) SCANs for this prefix's keys and UNLINKs them in batches; an explicit
+   * `clear(undefined)` is refused, as a likely bug that would otherwise empty the whole store.
+   */
+  async clear(contextId?: string): Promise<number> {
+    this.#assertOpen();
+    if (arguments.length > 0) {
+      const keys = contextKeys(contextId as string, this.keyPrefix);
+      return this.#run('clear', (client) => clearContext(client, keys));
+    }
+    return this.#run('clear', async (client) => {
+      let removed = 0;
+      await scanKeys(client, ownedKeysPattern(this.keyPrefix), async (keys) => {
+        removed += await unlinkGroupedBySlot(client, keys, this.keyPrefix);
+      });
+      return removed;
+    });
+  }
+
+  /**
+   * `totalKeys` is exact but walks the keyspace with SCAN (COUNT 1000 per step, so Redis is never
+   * blocked): its cost grows with the size of the whole database, not just this prefix. The other
+   * figures come from one INFO and describe the whole server.
+   */
+  async getStats(): Promise<StoreStats> {
+    this.#assertOpen();
+    return this.#run('getStats', async (client) => {
+      let totalKeys = 0;
+      await scanKeys(client, valueKeysPattern(this.keyPrefix), async (keys) => {
+        totalKeys += keys.length;
+      });
+      const server = readServerStats(await client.info());
+      return { backend: this.name, totalKeys, keyPrefix: this.keyPrefix, ...server };
+    });
+  }
+
+  /** Releases this store's share of its connections; a caller-owned `client` stays open. Idempotent. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#lease.release();
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) {
+      throw new MemoryError(ErrorCode.CLOSED, 'This RedisMemory is closed: create a new RedisMemory to keep using Redis');
+    }
+  }
+
+  /** Runs one command (or one pipeline) on the next connection, mapping failures to MemoryError. */
+  #run<T>(operation: string, command: (client: Redis) => Promise<T>): Promise<T> {
+    const lease = this.#lease;
+    if (lease.revoked) {
+      return Promise.reject(
+        new MemoryError(
+          ErrorCode.CONNECTION_ERROR,
+          `The connections to ${lease.target} were closed by getConnectionManager().closeAll(): create a new RedisMemory`,
+          { details: { operation, target: lease.target } },
+        ),
+      );
+    }
+    const client = lease.next();
+    const fail = (error: unknown): never => {
+      throw toMemoryError(error, {
+        operation,
+        target: lease.target,
+        status: client.status,
+        commandTimeout: lease.commandTimeout,
+        lastConnectionError: lease.lastError(client),
+        redact: lease.redact,
+      });
+    };
+    try {
+      return command(client).catch(fail);
+    } catch (error) {
+      return Promise.reject(error).catch(fail);
+    }
+  }
+}
+
+function ttlMs(ttl: number | null): string {
+  return ttl === null ? '0' : String(ttl * 1000);
+}
+
+function entriesOf(entries: BulkEntries): Array<[string, unknown]> {
+  if (entries instanceof Map) return [...entries];
+  if (typeof entries !== 'object' || entries === null || Array.isArray(entries)) {
+    throw invalidArgument('entries must be a plain object or a Map of key → value', { field: 'entries' });
+  }
+  return Object.entries(entries);
+}
+
+async function scanKeys(client: Redis, pattern: string, onBatch: (keys: string[]) => Promise<void>): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await client.scan(cursor, 'MATCH', pattern, 'COUNT', SCAN_COUNT);
+    cursor = next;
+    if (keys.length > 0) await onBatch(keys);
+  } while (cursor !== '0');
+}
