@@ -3,7 +3,8 @@ import { ErrorCode, MemoryError } from '@engram/memory-core';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisMemory } from '../src/index.js';
-import { startFakeServer, startOwnRedis, type OwnRedis } from './own_redis_server.js';
+import { startRedis, type RedisServer } from '@engram/test-servers';
+import { startFakeServer } from './fake_tcp_server.js';
 
 const PASSWORD = 's3cr3t-Pa55word';
 
@@ -99,9 +100,9 @@ describe('a server that does not speak Redis', () => {
 });
 
 describe('a private Redis with a password', () => {
-  let server: OwnRedis;
+  let server: RedisServer;
   beforeAll(async () => {
-    server = await startOwnRedis(['--requirepass', PASSWORD, '--enable-debug-command', 'yes']);
+    server = await startRedis({ args: ['--requirepass', PASSWORD, '--enable-debug-command', 'yes'] });
   });
   afterAll(async () => {
     await server.stop();
@@ -175,7 +176,7 @@ describe('a private Redis with a password', () => {
       const { error, ms } = await failure(store.loadContext('k', 'ctx'));
       expect(error.code).toBe(ErrorCode.CONNECTION_ERROR);
       expect(ms).toBeLessThan(1_500);
-      await server.start();
+      await server.restart();
       let recovered: unknown;
       for (let i = 0; i < 50 && recovered === undefined; i++) {
         recovered = await store.saveContext('k', 'ctx', 'after').then(

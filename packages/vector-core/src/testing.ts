@@ -1,0 +1,4 @@
+export { describeVectorBackendContract } from './testing/vector_contract.js';
+export type { VectorBackendContractOptions, ContractBackendContext } from './testing/vector_contract.js';
+export { clusteredVectors, exactTopK, recallAtK, row, seededRandom } from './testing/synthetic.js';
+export { matchesReference } from './testing/reference_filter.js';
