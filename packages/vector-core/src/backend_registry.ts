@@ -1,3 +1,6 @@
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { ErrorCode, MemoryError } from '@engram/memory-core';
 import { createMemoryBackend } from './memory/memory_backend.js';
 import type { VectorBackend, VectorBackendFactory, VectorBackendOptions } from './vector_backend.js';
@@ -63,10 +66,31 @@ function isMissingPackage(error: unknown, pkg: string): boolean {
 
 /** Seam for tests: how a backend package is imported. Never a static import, so no native module loads eagerly. */
 export type ModuleImporter = (specifier: string) => Promise<unknown>;
-let importModule: ModuleImporter = (specifier) => import(/* @vite-ignore */ specifier);
+
+/**
+ * Imports a backend package as vector-core sees it, then as the application sees it: with
+ * pnpm's isolated layout a package the app installed is not visible from vector-core's own
+ * folder, so the second try resolves it from the working directory's package.
+ */
+export const importFromAppOrSelf: ModuleImporter = async (specifier) => {
+  try {
+    return await import(/* @vite-ignore */ specifier);
+  } catch (error) {
+    if (!isMissingPackage(error, specifier)) throw error;
+    let resolved: string;
+    try {
+      resolved = createRequire(join(process.cwd(), 'package.json')).resolve(specifier);
+    } catch {
+      throw error;
+    }
+    return import(/* @vite-ignore */ pathToFileURL(resolved).href);
+  }
+};
+
+let importModule: ModuleImporter = importFromAppOrSelf;
 
 export function setModuleImporter(importer: ModuleImporter | undefined): void {
-  importModule = importer ?? ((specifier) => import(/* @vite-ignore */ specifier));
+  importModule = importer ?? importFromAppOrSelf;
 }
 
 /**
