@@ -7,6 +7,8 @@ interface Computation extends Flight<unknown> {
   readonly forced: boolean;
   /** Timed out: its callers have their error, so `fn` must not start and nothing is saved. */
   abandoned: boolean;
+  /** `fn` saves its own result (distributed withCache saves while it holds the lock). */
+  readonly selfSaving: boolean;
 }
 
 /** Saves a computed value through the manager (store first, then L1). */
@@ -42,10 +44,19 @@ export class Computations {
     ttl: number | null,
     forced: boolean,
     timeoutMs: number | undefined,
+    selfSaving = false,
   ): Promise<unknown> {
     const running = this.#flights.get(ck);
     if (running !== undefined && (running.forced || !forced)) return running.promise;
-    const flight: Computation = { key, contextId, forced, stale: false, abandoned: false, promise: undefined as unknown as Promise<unknown> };
+    const flight: Computation = {
+      key,
+      contextId,
+      forced,
+      selfSaving,
+      stale: false,
+      abandoned: false,
+      promise: undefined as unknown as Promise<unknown>,
+    };
     this.#flights.start(ck, flight);
     flight.promise = timeoutMs === undefined ? this.#readOrRun(flight, ck, fn, ttl) : this.#settleWithin(flight, ck, fn, ttl, timeoutMs);
     return flight.promise;
@@ -91,7 +102,7 @@ export class Computations {
         throw error;
       }
       // A stale or abandoned run still answers its callers, but saving would overwrite what changed since.
-      if (value !== undefined && !flight.stale && !flight.abandoned) await this.#save(flight.key, flight.contextId, value, ttl);
+      if (value !== undefined && !flight.selfSaving && !flight.stale && !flight.abandoned) await this.#save(flight.key, flight.contextId, value, ttl);
       return value;
     } finally {
       this.#flights.finish(ck, flight);

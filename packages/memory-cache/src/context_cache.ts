@@ -16,12 +16,16 @@ export interface L1Entry {
 export class ContextCache {
   readonly #cache: TTLCache<L1Entry>;
   readonly #byContext = new Map<string, Set<string>>();
+  readonly #trusted: (() => boolean) | undefined;
 
-  constructor(maxItems: number, ttlMs: number | null) {
+  /** `trusted`: when it answers false, `get` finds nothing (L1 may be stale, e.g. an invalidation bus is down). */
+  constructor(maxItems: number, ttlMs: number | null, trusted?: () => boolean) {
     this.#cache = new TTLCache<L1Entry>({ maxSize: maxItems, ttlMs, onRemove: (_ck, entry) => this.#unindex(entry) });
+    this.#trusted = trusted;
   }
 
   get(ck: string): L1Entry | undefined {
+    if (this.#trusted !== undefined && !this.#trusted()) return undefined;
     return this.#cache.get(ck);
   }
 

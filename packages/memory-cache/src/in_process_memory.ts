@@ -8,8 +8,10 @@ import {
 } from '@engram/memory-core';
 import {
   ExpirationPolicy,
+  checkValueSize,
   deserializeData,
   expiresAtFor,
+  resolveMaxValueBytes,
   resolveTtl,
   serializeData,
   validateId,
@@ -25,6 +27,8 @@ export interface InProcessMemoryOptions {
   defaultTtl?: Ttl;
   /** Milliseconds between sweeps of expired entries; `0` disables the timer (reads still skip them). Default 60 000. */
   sweepIntervalMs?: number;
+  /** Largest encoded value a save accepts, in bytes; a bigger one is refused and nothing is stored. Default 8 MiB. */
+  maxValueBytes?: number;
 }
 
 /** Encoded bytes, never the caller's object: what was saved can't change behind the store's back. */
@@ -46,11 +50,13 @@ export class InProcessMemory implements BaseMemory {
   readonly name = 'in-process';
   readonly #contexts = new Map<string, Map<string, StoredEntry>>();
   readonly #defaultTtl: number | null;
+  readonly #maxValueBytes: number;
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
 
   constructor(options: InProcessMemoryOptions = {}) {
     this.#defaultTtl = resolveTtl(options.defaultTtl, ExpirationPolicy.DEFAULT, 'defaultTtl');
+    this.#maxValueBytes = resolveMaxValueBytes(options.maxValueBytes);
     const interval = checkMs(options.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS, 'sweepIntervalMs', true);
     this.#timer = startSweepTimer(this, (store) => store.sweepExpired(), interval);
   }
@@ -92,6 +98,7 @@ export class InProcessMemory implements BaseMemory {
     validateId(contextId, 'contextId');
     const ttl = resolveTtl(options?.ttl, this.#defaultTtl);
     const bytes = serializeData(data);
+    checkValueSize(bytes, this.#maxValueBytes);
     this.#contextMap(contextId).set(key, { bytes, expiresAt: expiresAtFor(ttl) });
   }
 
@@ -100,7 +107,11 @@ export class InProcessMemory implements BaseMemory {
     validateId(contextId, 'contextId');
     const ttl = resolveTtl(options?.ttl, this.#defaultTtl);
     // Encode everything first: one bad value must leave the store untouched.
-    const encoded = bulkEntryPairs(entries).map(([key, value]) => [key, serializeData(value)] as const);
+    const encoded = bulkEntryPairs(entries).map(([key, value]) => {
+      const bytes = serializeData(value);
+      checkValueSize(bytes, this.#maxValueBytes);
+      return [key, bytes] as const;
+    });
     if (encoded.length === 0) return;
     const expiresAt = expiresAtFor(ttl);
     const map = this.#contextMap(contextId);

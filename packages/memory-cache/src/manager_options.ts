@@ -1,4 +1,11 @@
-import { invalidArgument, type BaseMemory, type BaseVectorStore, type Ttl } from '@engram/memory-core';
+import {
+  invalidArgument,
+  type BaseMemory,
+  type BaseVectorStore,
+  type DistributedLocks,
+  type InvalidationBus,
+  type Ttl,
+} from '@engram/memory-core';
 import { ExpirationPolicy, resolveTtl, validateId } from '@engram/memory-utils';
 import { checkMs } from './milliseconds.js';
 
@@ -13,6 +20,16 @@ export interface MemoryManagerOptions {
   cacheCleanupIntervalMs?: number;
   /** Default `timeoutMs` for `withCache`. Default: none. */
   withCacheTimeoutMs?: number;
+  /**
+   * Cross-process coherence (e.g. RedisInvalidationBus): every write, clear and invalidation is
+   * published, and messages from other processes drop the matching L1 entries. One bus per
+   * manager; the manager closes it.
+   */
+  bus?: InvalidationBus;
+  /** Milliseconds L1 still answers after the bus disconnects; then it is bypassed until reconnect. Default 1000. */
+  busDownMaxStalenessMs?: number;
+  /** Lock provider for `withCache(..., { distributed: true })`, e.g. RedisLocks from @engram/memory-redis. */
+  locks?: DistributedLocks;
 }
 
 export interface ResolvedManagerOptions {
@@ -21,6 +38,9 @@ export interface ResolvedManagerOptions {
   memoryTtl: number | null;
   cleanupIntervalMs: number;
   withCacheTimeoutMs: number | undefined;
+  bus: InvalidationBus | undefined;
+  busDownMaxStalenessMs: number;
+  locks: DistributedLocks | undefined;
 }
 
 export interface LoadOptions<T> {
@@ -56,6 +76,11 @@ export interface WithCacheOptions {
   forceRefresh?: boolean;
   /** Give up after this many ms: every waiter gets MemoryError(TIMEOUT) and the late result is dropped. */
   timeoutMs?: number;
+  /**
+   * Across processes, run `fn` once per cold key: needs the manager's `locks`. Other processes
+   * wait (up to `timeoutMs`, default 30 s) and read its result from the store.
+   */
+  distributed?: boolean;
 }
 
 export interface WithBulkCacheOptions {
@@ -86,6 +111,9 @@ export function resolveManagerOptions(options: MemoryManagerOptions | undefined)
     memoryTtl: resolveTtl(o.memoryTtl, ExpirationPolicy.DEFAULT, 'memoryTtl'),
     cleanupIntervalMs: checkMs(o.cacheCleanupIntervalMs ?? 60_000, 'cacheCleanupIntervalMs', true),
     withCacheTimeoutMs: o.withCacheTimeoutMs === undefined ? undefined : checkMs(o.withCacheTimeoutMs, 'withCacheTimeoutMs', false),
+    bus: checkBus(o.bus),
+    busDownMaxStalenessMs: checkMs(o.busDownMaxStalenessMs ?? 1_000, 'busDownMaxStalenessMs', true),
+    locks: checkLocks(o.locks),
   };
 }
 
@@ -116,4 +144,21 @@ export function checkStores(primary: BaseMemory, vectorStore: BaseVectorStore | 
   if (vectorStore != null && typeof vectorStore.searchVectors !== 'function') {
     throw invalidArgument('vectorStore must be a BaseVectorStore, or undefined for none', { field: 'vectorStore' });
   }
+}
+
+function checkBus(bus: unknown): InvalidationBus | undefined {
+  if (bus === undefined) return undefined;
+  const b = bus as Partial<InvalidationBus> | null;
+  if (typeof b?.publish !== 'function' || typeof b.subscribe !== 'function' || typeof b.close !== 'function') {
+    throw invalidArgument('bus must be an InvalidationBus, e.g. new RedisInvalidationBus({ url }) from @engram/memory-redis', { field: 'bus' });
+  }
+  return bus as InvalidationBus;
+}
+
+function checkLocks(locks: unknown): DistributedLocks | undefined {
+  if (locks === undefined) return undefined;
+  if (typeof (locks as Partial<DistributedLocks> | null)?.acquire !== 'function') {
+    throw invalidArgument('locks must be a DistributedLocks provider, e.g. new RedisLocks(redis) from @engram/memory-redis', { field: 'locks' });
+  }
+  return locks as DistributedLocks;
 }

@@ -11,10 +11,12 @@ import {
 } from '@engram/memory-core';
 import { cloneValue, compositeKey, expiresAtFor, resolveTtl, validateId, validateKeys } from '@engram/memory-utils';
 import { bulkEntryPairs, pickEntries } from './bulk_entries.js';
+import { BusLink, invalidationOf } from './bus_link.js';
 import { copiesAsRecord, copyForCache } from './cache_copies.js';
 import { closedError } from './closed_error.js';
 import { Computations } from './computations.js';
 import { ContextCache } from './context_cache.js';
+import { computeUnderLock, requireLocks } from './distributed_computation.js';
 import {
   checkStores,
   clearTarget,
@@ -39,6 +41,8 @@ export type BulkProducer<T> = (
   missingKeys: string[],
 ) => Record<string, T> | ReadonlyMap<string, T> | Promise<Record<string, T> | ReadonlyMap<string, T>>;
 
+const DISTRIBUTED_WAIT_MS = 30_000;
+
 const NO_VECTORS = 'this MemoryManager has no vector store: pass a vector store to MemoryManager (new MemoryManager(primary, vectorStore))';
 
 /**
@@ -53,6 +57,7 @@ export class MemoryManager {
   readonly #counters = newCounters();
   readonly #cache: ReadThroughCache;
   readonly #computations: Computations;
+  readonly #bus: BusLink | undefined;
   #timer: NodeJS.Timeout | undefined;
   #closing: Promise<void> | undefined;
 
@@ -61,7 +66,9 @@ export class MemoryManager {
     this.#primary = primary;
     this.#vectors = vectorStore ?? undefined;
     this.#options = resolveManagerOptions(options);
-    const l1 = new ContextCache(this.#options.cacheSize, this.#options.cacheTtlMs);
+    const bus = this.#options.bus;
+    this.#bus = bus && new BusLink(bus, () => this.#cache, this.#counters, this.#options.busDownMaxStalenessMs);
+    const l1 = new ContextCache(this.#options.cacheSize, this.#options.cacheTtlMs, this.#bus && (() => this.#bus!.trusted()));
     this.#cache = new ReadThroughCache(primary, l1, this.#counters);
     this.#computations = new Computations(this.#cache, (key, ctx, value, ttl) => this.#saveOne(key, ctx, value, ttl, true), this.#counters);
     this.#timer = startSweepTimer(this.#cache, (cache) => cache.purgeExpired(), this.#options.cleanupIntervalMs);
@@ -102,6 +109,7 @@ export class MemoryManager {
     validateId(contextId, 'contextId');
     const existed = await this.#cache.mutate([key], contextId, () => this.#primary.deleteContext(key, contextId));
     this.#counters.deletes++;
+    await this.#bus?.publish({ type: 'keys', contextId, keys: [key] });
     return existed;
   }
 
@@ -159,6 +167,8 @@ export class MemoryManager {
         if (all) this.#cache.invalidateAll();
         else this.#cache.invalidateContext(contextId);
       }
+      // Other processes' L1 is stale whatever this one keeps, and even after a partial failure.
+      await this.#bus?.publish(all ? { type: 'all' } : { type: 'context', contextId });
     }
   }
 
@@ -179,6 +189,20 @@ export class MemoryManager {
     if (!forced) {
       const hit = this.#cache.hit(ck);
       if (hit !== undefined) return cloneValue(hit.value) as T;
+    }
+    if (options?.distributed === true) {
+      const locks = requireLocks(this.#options.locks);
+      const job = () =>
+        computeUnderLock({
+          locks,
+          primary: this.#primary,
+          key,
+          contextId,
+          fn,
+          save: (value) => this.#saveOne(key, contextId, value, ttl, true),
+          waitMs: timeoutMs ?? DISTRIBUTED_WAIT_MS,
+        });
+      return cloneValue(await this.#computations.run(job, key, contextId, ck, ttl, forced, timeoutMs, true)) as T;
     }
     return cloneValue(await this.#computations.run(fn, key, contextId, ck, ttl, forced, timeoutMs)) as T;
   }
@@ -217,6 +241,12 @@ export class MemoryManager {
    */
   async invalidateCache(options: InvalidateOptions = {}): Promise<number> {
     this.#assertOpen();
+    const removed = this.#invalidateLocal(options);
+    await this.#bus?.publish(invalidationOf(options));
+    return removed;
+  }
+
+  #invalidateLocal(options: InvalidateOptions): number {
     const { key, contextId, pattern } = options ?? {};
     if (contextId !== undefined) validateId(contextId, 'contextId');
     if (key !== undefined) {
@@ -275,7 +305,7 @@ export class MemoryManager {
       this.#timer = undefined;
       this.#cache.invalidateAll();
       this.#computations.detachWhere();
-      this.#closing = closeAll(this.#primary, this.#vectors);
+      this.#closing = closeAll(this.#primary, this.#vectors, this.#bus);
     }
     return this.#closing;
   }
@@ -285,6 +315,7 @@ export class MemoryManager {
     const expiresAt = expiresAtFor(ttl);
     await this.#cache.mutate([key], contextId, () => this.#primary.saveContext(key, contextId, data, { ttl }), copies, expiresAt);
     this.#counters.saves++;
+    await this.#bus?.publish({ type: 'keys', contextId, keys: [key] });
   }
 
   async #bulkWrite(pairs: Array<[string, unknown]>, contextId: string, ttl: number | null, updateCache: boolean): Promise<void> {
@@ -294,6 +325,7 @@ export class MemoryManager {
     const expiresAt = expiresAtFor(ttl);
     await this.#cache.mutate(keys, contextId, () => this.#primary.bulkSave(entries, contextId, { ttl }), copies, expiresAt);
     this.#counters.saves++;
+    await this.#bus?.publish({ type: 'keys', contextId, keys });
   }
 
   /** Counts a failure of the store, vector store or caller code, and passes it on. */
@@ -317,8 +349,8 @@ export class MemoryManager {
   }
 }
 
-async function closeAll(primary: BaseMemory, vectors: BaseVectorStore | undefined): Promise<void> {
-  const results = await Promise.allSettled([primary.close(), vectors?.close()]);
+async function closeAll(primary: BaseMemory, vectors: BaseVectorStore | undefined, bus: BusLink | undefined): Promise<void> {
+  const results = await Promise.allSettled([primary.close(), vectors?.close(), bus?.close()]);
   const failure = results.find((result) => result.status === 'rejected');
   if (failure !== undefined) throw failure.reason;
 }

@@ -12,4 +12,5 @@ export type {
   VectorMetadata,
   VectorSearchResult,
 } from './base_vector_store.js';
-export type { InvalidationBus, InvalidationMessage } from './invalidation_bus.js';
+export type { InvalidationBus, InvalidationBusState, InvalidationMessage } from './invalidation_bus.js';
+export type { DistributedLockHandle, DistributedLockRequest, DistributedLocks } from './distributed_locks.js';

@@ -1,5 +1,7 @@
 import { Redis } from 'ioredis';
 import type { ClientLease } from './client_lease.js';
+import type { ClusterConfig } from './cluster_config.js';
+import { ClusterConnections } from './cluster_connections.js';
 import { connectionIdentity, redactedTarget, type ConnectionConfig } from './connection_config.js';
 import { scrub } from './redis_errors.js';
 
@@ -27,6 +29,12 @@ export interface ConnectionPoolInfo {
  */
 export class RedisConnectionManager {
   #pools = new Map<string, Pool>();
+  #clusters = new ClusterConnections();
+
+  /** A lease on the shared ioredis Cluster for `config`, opening it if needed. Release it exactly once. */
+  acquireCluster(config: ClusterConfig): ClientLease {
+    return this.#clusters.acquire(config);
+  }
 
   /** A lease on the pool for `config`, opening it if needed. Release it exactly once (`store.close()` does). */
   acquire(config: ConnectionConfig): ClientLease {
@@ -42,18 +50,19 @@ export class RedisConnectionManager {
 
   /** The open pools: how many connections each holds and how many stores use it. */
   pools(): ConnectionPoolInfo[] {
-    return [...this.#pools.values()].map((pool) => ({
+    const pools = [...this.#pools.values()].map((pool) => ({
       target: pool.target,
       connections: pool.clients.length,
       references: pool.references,
     }));
+    return [...pools, ...this.#clusters.pools()];
   }
 
   /** Closes every connection this manager opened. Stores still using them fail with CONNECTION_ERROR. */
   async closeAll(): Promise<void> {
     const pools = [...this.#pools.values()];
     this.#pools.clear();
-    await Promise.all(pools.map((pool) => closePool(pool)));
+    await Promise.all([...pools.map((pool) => closePool(pool)), this.#clusters.closeAll()]);
   }
 
   #lease(pool: Pool): ClientLease {
@@ -70,7 +79,7 @@ export class RedisConnectionManager {
         pool.cursor = (pool.cursor + 1) % pool.clients.length;
         return client;
       },
-      lastError: (client) => pool.lastErrors.get(client),
+      lastError: (client) => pool.lastErrors.get(client as Redis),
       release: async () => {
         if (released) return;
         released = true;

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis_client.js';
 import { LuaScript } from './lua_script.js';
 import type { ContextKeys, EntryKeys } from './redis_keys.js';
 
@@ -144,13 +144,13 @@ const scripts = {
 };
 
 /** Sets a value and indexes it. `ttlMs` '0' means no expiry. */
-export function saveEntry(client: Redis, keys: EntryKeys, payload: Buffer, ttlMs: string): Promise<unknown> {
+export function saveEntry(client: RedisClient, keys: EntryKeys, payload: Buffer, ttlMs: string): Promise<unknown> {
   return scripts.save.run(client, [keys.value, keys.index], [keys.member, payload, ttlMs]);
 }
 
 /** Sets every value of one context and indexes them, in one script. */
 export function saveEntries(
-  client: Redis,
+  client: RedisClient,
   index: string,
   valueKeys: readonly string[],
   members: readonly string[],
@@ -161,11 +161,11 @@ export function saveEntries(
 }
 
 /** Removes a value and its index member; resolves to 1 when the value existed. */
-export function deleteEntry(client: Redis, keys: EntryKeys): Promise<number> {
+export function deleteEntry(client: RedisClient, keys: EntryKeys): Promise<number> {
   return scripts.delete.run(client, [keys.value, keys.index], [keys.member]) as Promise<number>;
 }
 
 /** Removes every value of a context and its index; resolves to how many live values were removed. */
-export function clearContext(client: Redis, keys: ContextKeys): Promise<number> {
+export function clearContext(client: RedisClient, keys: ContextKeys): Promise<number> {
   return scripts.clearContext.run(client, [keys.index], [keys.valuePrefix]) as Promise<number>;
 }

@@ -1,5 +1,5 @@
 import { ErrorCode, MemoryError, type MemoryEntry } from '@engram/memory-core';
-import { deserializeData, serializeData } from '@engram/memory-utils';
+import { checkValueSize, deserializeData, serializeData } from '@engram/memory-utils';
 
 /**
  * A stored value is `[MAGIC, VERSION, expiresAt: uint64 BE epoch ms (0 = never), ...codec bytes]`.
@@ -13,8 +13,10 @@ export const MAGIC = 0xf8;
 export const VERSION = 0x01;
 export const HEADER_BYTES = 10;
 
-export function encodeEntry(value: unknown, expiresAt: number | null): Buffer {
+/** `maxValueBytes` bounds the codec bytes (the header is not counted): refused before anything is sent. */
+export function encodeEntry(value: unknown, expiresAt: number | null, maxValueBytes: number): Buffer {
   const body = serializeData(value);
+  checkValueSize(body, maxValueBytes);
   const out = Buffer.allocUnsafe(HEADER_BYTES + body.length);
   out[0] = MAGIC;
   out[1] = VERSION;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis_client.js';
 
 type Arg = string | Buffer | number;
 
@@ -18,7 +18,7 @@ export class LuaScript {
   }
 
   /** Keys and args travel as one array, so a bulk of any size is never spread onto the stack. */
-  run(client: Redis, keys: readonly string[], args: readonly Arg[]): Promise<unknown> {
+  run(client: RedisClient, keys: readonly string[], args: readonly Arg[]): Promise<unknown> {
     const command = ([this.sha, keys.length] as Arg[]).concat(keys, args);
     return client.call('evalsha', command).catch((error: unknown) => {
       if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;

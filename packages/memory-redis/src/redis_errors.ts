@@ -1,4 +1,5 @@
 import { ErrorCode, MemoryError } from '@engram/memory-core';
+import { clusterError } from './cluster_errors.js';
 
 /** What a failing operation knows about its connection, for a message that says what to check. */
 export interface FailureContext {
@@ -28,6 +29,8 @@ export function toMemoryError(error: unknown, context: FailureContext): MemoryEr
   const cause = scrubbedCause(raw, message);
   const details = { operation: context.operation, target: context.target, status: context.status, redisCode };
   const at = `Redis at ${context.target}`;
+  const cluster = clusterError({ redisCode, message, at, operation: context.operation, cause, details });
+  if (cluster !== undefined) return cluster;
 
   if (redisCode === 'WRONGPASS' || redisCode === 'NOAUTH' || isAuthFailure(context.lastConnectionError)) {
     return new MemoryError(
@@ -36,11 +39,12 @@ export function toMemoryError(error: unknown, context: FailureContext): MemoryEr
       { cause, details },
     );
   }
-  if (redisCode === 'NOPERM') {
+  // A command a script may not run is reported as ERR, not NOPERM.
+  if (redisCode === 'NOPERM' || /user executing the script can't/i.test(message)) {
     return new MemoryError(
       ErrorCode.BACKEND_ERROR,
-      `${at}: the ACL user may not run ${context.operation}: grant it +@read +@write +@scripting +info and access to this keyPrefix (ACL SETUSER)`,
-      { cause, details },
+      `${at}: the ACL user may not run ${context.operation}: grant it the commands listed in the @engram/memory-redis README (ACL section) and the key pattern ~<keyPrefix>:* (ACL SETUSER)`,
+      { cause, details: { ...details, redisCode: 'NOPERM' } },
     );
   }
   if (redisCode === 'OOM') {

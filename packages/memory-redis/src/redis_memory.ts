@@ -9,18 +9,16 @@ import {
   type StoreStats,
 } from '@engram/memory-core';
 import { expiresAtFor, resolveTtl, validateId, validateKeys } from '@engram/memory-utils';
-import type { Redis } from 'ioredis';
+import { CircuitBreaker } from './circuit_breaker.js';
 import { borrowClient, type ClientLease } from './client_lease.js';
 import { getConnectionManager } from './connection_manager.js';
 import { clearContext, deleteEntry, saveEntries, saveEntry } from './context_scripts.js';
 import { decodeEntry, encodeEntry } from './entry_format.js';
+import { clearKeyspace, countValueKeys, readKeyspaceStats } from './keyspace_walk.js';
+import { whenReady, type RedisClient } from './redis_client.js';
 import { toMemoryError } from './redis_errors.js';
-import { contextKeys, entryKeys, escapeId, ownedKeysPattern, valueKeysPattern } from './redis_keys.js';
+import { contextKeys, entryKeys, escapeId } from './redis_keys.js';
 import { resolveOptions, type RedisMemoryOptions } from './redis_memory_options.js';
-import { readServerStats } from './server_stats.js';
-import { unlinkGroupedBySlot } from './unlink_keys.js';
-
-const SCAN_COUNT = 1_000;
 
 /**
  * `BaseMemory` on Redis 7+. One GET/MGET per load, one script per save/delete/clear(ctx), values
@@ -32,15 +30,24 @@ export class RedisMemory implements BaseMemory {
   readonly keyPrefix: string;
   /** Seconds, or null for never: the ttl used when a save passes none. */
   readonly defaultTtl: number | null;
+  /** Largest encoded value a save accepts, in bytes. */
+  readonly maxValueBytes: number;
   #lease: ClientLease;
+  readonly #breaker: CircuitBreaker | undefined;
   #closed = false;
 
   constructor(options: RedisMemoryOptions = {}) {
     const resolved = resolveOptions(options);
     this.keyPrefix = resolved.keyPrefix;
     this.defaultTtl = resolved.defaultTtl;
+    this.maxValueBytes = resolved.maxValueBytes;
+    this.#breaker = resolved.circuitBreaker === undefined ? undefined : new CircuitBreaker(resolved.circuitBreaker);
     this.#lease =
-      resolved.client === undefined ? getConnectionManager().acquire(resolved.connection!) : borrowClient(resolved.client);
+      resolved.client !== undefined
+        ? borrowClient(resolved.client)
+        : resolved.cluster !== undefined
+          ? getConnectionManager().acquireCluster(resolved.cluster)
+          : getConnectionManager().acquire(resolved.connection!);
   }
 
   async loadContext<T = unknown>(key: string, contextId: string): Promise<T | undefined> {
@@ -82,7 +89,7 @@ export class RedisMemory implements BaseMemory {
     this.#assertOpen();
     const keys = entryKeys(key, contextId, this.keyPrefix);
     const ttl = resolveTtl(options?.ttl, this.defaultTtl);
-    const payload = encodeEntry(data, expiresAtFor(ttl));
+    const payload = encodeEntry(data, expiresAtFor(ttl), this.maxValueBytes);
     await this.#run('saveContext', (client) => saveEntry(client, keys, payload, ttlMs(ttl)));
   }
 
@@ -97,7 +104,7 @@ export class RedisMemory implements BaseMemory {
       return escapeId(key);
     });
     const expiresAt = expiresAtFor(ttl);
-    const payloads = pairs.map(([, data]) => encodeEntry(data, expiresAt));
+    const payloads = pairs.map(([, data]) => encodeEntry(data, expiresAt, this.maxValueBytes));
     if (pairs.length === 0) return;
     const redisKeys = members.map((member) => valuePrefix + member);
     await this.#run('bulkSave', (client) => saveEntries(client, index, redisKeys, members, payloads, ttlMs(ttl)));
@@ -126,13 +133,7 @@ export class RedisMemory implements BaseMemory {
       const keys = contextKeys(contextId as string, this.keyPrefix);
       return this.#run('clear', (client) => clearContext(client, keys));
     }
-    return this.#run('clear', async (client) => {
-      let removed = 0;
-      await scanKeys(client, ownedKeysPattern(this.keyPrefix), async (keys) => {
-        removed += await unlinkGroupedBySlot(client, keys, this.keyPrefix);
-      });
-      return removed;
-    });
+    return this.#run('clear', (client) => clearKeyspace(client, this.keyPrefix));
   }
 
   /**
@@ -143,13 +144,15 @@ export class RedisMemory implements BaseMemory {
   async getStats(): Promise<StoreStats> {
     this.#assertOpen();
     return this.#run('getStats', async (client) => {
-      let totalKeys = 0;
-      await scanKeys(client, valueKeysPattern(this.keyPrefix), async (keys) => {
-        totalKeys += keys.length;
-      });
-      const server = readServerStats(await client.info());
-      return { backend: this.name, totalKeys, keyPrefix: this.keyPrefix, ...server };
+      const totalKeys = await countValueKeys(client, this.keyPrefix);
+      const server = await readKeyspaceStats(client);
+      return { backend: this.name, totalKeys, keyPrefix: this.keyPrefix, ...server, circuitBreaker: this.circuitState };
     });
+  }
+
+  /** `closed` (operations go through), `open` (they fail fast), `half-open` (one probe is running), or `off`. */
+  get circuitState(): string {
+    return this.#breaker?.state ?? 'off';
   }
 
   /** Releases this store's share of its connections; a caller-owned `client` stays open. Idempotent. */
@@ -166,7 +169,7 @@ export class RedisMemory implements BaseMemory {
   }
 
   /** Runs one command (or one pipeline) on the next connection, mapping failures to MemoryError. */
-  #run<T>(operation: string, command: (client: Redis) => Promise<T>): Promise<T> {
+  #run<T>(operation: string, command: (client: RedisClient) => Promise<T>): Promise<T> {
     const lease = this.#lease;
     if (lease.revoked) {
       return Promise.reject(
@@ -177,9 +180,11 @@ export class RedisMemory implements BaseMemory {
         ),
       );
     }
+    const breaker = this.#breaker;
+    breaker?.admit(lease.target, operation);
     const client = lease.next();
     const fail = (error: unknown): never => {
-      throw toMemoryError(error, {
+      const mapped = toMemoryError(error, {
         operation,
         target: lease.target,
         status: client.status,
@@ -187,9 +192,17 @@ export class RedisMemory implements BaseMemory {
         lastConnectionError: lease.lastError(client),
         redact: lease.redact,
       });
+      breaker?.failed(mapped);
+      throw mapped;
     };
     try {
-      return command(client).catch(fail);
+      const ready = whenReady(client, lease.commandTimeout);
+      const running = ready === undefined ? command(client) : ready.then(() => command(client));
+      if (breaker === undefined) return running.catch(fail);
+      return running.then((result) => {
+        breaker.succeeded();
+        return result;
+      }, fail);
     } catch (error) {
       return Promise.reject(error).catch(fail);
     }
@@ -206,13 +219,4 @@ function entriesOf(entries: BulkEntries): Array<[string, unknown]> {
     throw invalidArgument('entries must be a plain object or a Map of key → value', { field: 'entries' });
   }
   return Object.entries(entries);
-}
-
-async function scanKeys(client: Redis, pattern: string, onBatch: (keys: string[]) => Promise<void>): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await client.scan(cursor, 'MATCH', pattern, 'COUNT', SCAN_COUNT);
-    cursor = next;
-    if (keys.length > 0) await onBatch(keys);
-  } while (cursor !== '0');
 }

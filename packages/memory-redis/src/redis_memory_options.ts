@@ -1,7 +1,9 @@
 import type { ConnectionOptions as TlsOptions } from 'node:tls';
 import { invalidArgument, type Ttl } from '@engram/memory-core';
-import { ExpirationPolicy, resolveTtl, validatePrefix } from '@engram/memory-utils';
-import type { Redis } from 'ioredis';
+import { ExpirationPolicy, resolveMaxValueBytes, resolveTtl, validatePrefix } from '@engram/memory-utils';
+import type { Cluster, Redis } from 'ioredis';
+import { resolveBreakerOptions, type CircuitBreakerOptions, type ResolvedBreakerOptions } from './circuit_breaker.js';
+import { resolveClusterConfig, SINGLE_SERVER_FIELDS, type ClusterConfig, type RedisClusterConfigOption } from './cluster_config.js';
 import { resolveConnectionConfig, type ConnectionConfig } from './connection_config.js';
 
 export interface RedisMemoryOptions {
@@ -29,17 +31,30 @@ export interface RedisMemoryOptions {
   /** Connections used round-robin. Default 1. A script, MGET or pipeline always stays on one connection. */
   poolSize?: number;
   /**
-   * An ioredis client you own. The store uses it as is (its own timeouts and retry settings
-   * apply) and never closes it. Connection fields must then be left out.
+   * An ioredis client you own: a `Redis`, or a `Cluster`. The store uses it as is (its own
+   * timeouts and retry settings apply) and never closes it. Connection fields must then be left out.
    */
-  client?: Redis;
+  client?: Redis | Cluster;
+  /**
+   * A Redis Cluster for the store to connect to and own (shared between stores with equal
+   * options, like single-server pools). username, password, tls, commandTimeout and
+   * connectTimeout apply to every node; url, host, port, db and poolSize cannot be combined with it.
+   */
+  cluster?: RedisClusterConfigOption;
+  /** Largest encoded value a save accepts, in bytes; a bigger one is refused before anything is sent. Default 8 MiB. */
+  maxValueBytes?: number;
+  /** Fail fast while the server is unreachable; `false` turns it off. Default `{ failureThreshold: 5, cooldownMs: 1000 }`. */
+  circuitBreaker?: CircuitBreakerOptions | false;
 }
 
 export interface ResolvedOptions {
   keyPrefix: string;
   defaultTtl: number | null;
   connection: ConnectionConfig | undefined;
-  client: Redis | undefined;
+  cluster?: ClusterConfig | undefined;
+  client: Redis | Cluster | undefined;
+  maxValueBytes: number;
+  circuitBreaker: ResolvedBreakerOptions | undefined;
 }
 
 const CONNECTION_FIELDS = [
@@ -54,7 +69,7 @@ const CONNECTION_FIELDS = [
   'connectTimeout',
   'poolSize',
 ] as const;
-const KNOWN_FIELDS = new Set<string>([...CONNECTION_FIELDS, 'keyPrefix', 'defaultTtl', 'client']);
+const KNOWN_FIELDS = new Set<string>([...CONNECTION_FIELDS, 'keyPrefix', 'defaultTtl', 'client', 'cluster', 'maxValueBytes', 'circuitBreaker']);
 
 export function resolveOptions(options: unknown): ResolvedOptions {
   if (options === undefined) options = {};
@@ -74,32 +89,40 @@ export function resolveOptions(options: unknown): ResolvedOptions {
   const keyPrefix = fields.keyPrefix ?? 'engram';
   validatePrefix(keyPrefix);
   const defaultTtl = resolveTtl(fields.defaultTtl, ExpirationPolicy.DEFAULT, 'defaultTtl');
+  const limits = { maxValueBytes: resolveMaxValueBytes(fields.maxValueBytes), circuitBreaker: resolveBreakerOptions(fields.circuitBreaker) };
 
   if (fields.client !== undefined) {
     // Duck-typed: a second copy of ioredis in node_modules would fail instanceof.
     const client = fields.client as Partial<Redis> & { isCluster?: boolean };
     if (typeof client.getBuffer !== 'function' || typeof client.defineCommand !== 'function') {
-      throw invalidArgument('client must be an ioredis Redis instance (import { Redis } from "ioredis")', { field: 'client' });
-    }
-    if (client.isCluster === true) {
-      throw invalidArgument('client is an ioredis Cluster, which RedisMemory does not support yet: pass a Redis instance', {
+      throw invalidArgument('client must be an ioredis Redis or Cluster instance (import { Redis, Cluster } from "ioredis")', {
         field: 'client',
       });
     }
-    if (client.options?.keyPrefix) {
+    const clusterPrefix = client.isCluster === true ? (client as unknown as Cluster).options.redisOptions?.keyPrefix : undefined;
+    if (client.options?.keyPrefix || clusterPrefix) {
       throw invalidArgument(
         'client has an ioredis keyPrefix, which would break key scans: create the client without keyPrefix and pass keyPrefix to RedisMemory',
         { field: 'client' },
       );
     }
-    const conflicting = CONNECTION_FIELDS.find((name) => fields[name] !== undefined);
+    const conflicting = [...CONNECTION_FIELDS, 'cluster' as const].find((name) => fields[name] !== undefined);
     if (conflicting !== undefined) {
       throw invalidArgument(
         `${conflicting} cannot be combined with client: configure connection settings on your ioredis client instead`,
         { field: conflicting },
       );
     }
-    return { keyPrefix, defaultTtl, connection: undefined, client: fields.client as Redis };
+    return { keyPrefix, defaultTtl, connection: undefined, client: fields.client as Redis | Cluster, ...limits };
   }
-  return { keyPrefix, defaultTtl, connection: resolveConnectionConfig(fields), client: undefined };
+  if (fields.cluster !== undefined) {
+    const conflicting = SINGLE_SERVER_FIELDS.find((name) => fields[name] !== undefined);
+    if (conflicting !== undefined) {
+      throw invalidArgument(`${conflicting} cannot be combined with cluster: list the nodes in cluster.nodes (a cluster has only db 0)`, {
+        field: conflicting,
+      });
+    }
+    return { keyPrefix, defaultTtl, connection: undefined, cluster: resolveClusterConfig(fields), client: undefined, ...limits };
+  }
+  return { keyPrefix, defaultTtl, connection: resolveConnectionConfig(fields), client: undefined, ...limits };
 }

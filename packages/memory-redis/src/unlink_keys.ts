@@ -1,13 +1,14 @@
-import type { Redis } from 'ioredis';
+import { isCluster, type RedisClient } from './redis_client.js';
 import { hashTagOf, isValueKey } from './redis_keys.js';
 
 /**
  * UNLINKs keys found by SCAN and returns how many value keys (not index keys) were removed.
  *
- * One UNLINK per hash tag, all in one pipeline: keys of one tag share a Redis Cluster slot, so
- * the same code works once SCAN runs per cluster node, where a multi-slot UNLINK would fail.
+ * One UNLINK per hash tag: keys of one tag share a Redis Cluster slot, where a multi-slot UNLINK
+ * would fail. On one server they go in one pipeline; on a cluster (whose pipelines must stay in
+ * one slot) they are sent together and routed each to its slot's master.
  */
-export async function unlinkGroupedBySlot(client: Redis, keys: readonly string[], prefix: string): Promise<number> {
+export async function unlinkGroupedBySlot(client: RedisClient, keys: readonly string[], prefix: string): Promise<number> {
   const values = new Map<string, string[]>();
   const others = new Map<string, string[]>();
   for (const key of keys) {
@@ -16,6 +17,10 @@ export async function unlinkGroupedBySlot(client: Redis, keys: readonly string[]
     const group = groups.get(tag);
     if (group === undefined) groups.set(tag, [key]);
     else group.push(key);
+  }
+  if (isCluster(client)) {
+    const counts = await Promise.all([...values.values(), ...others.values()].map((group) => client.unlink(...group)));
+    return counts.slice(0, values.size).reduce((sum, n) => sum + n, 0);
   }
   const pipeline = client.pipeline();
   for (const group of values.values()) pipeline.unlink(...group);

@@ -10,14 +10,15 @@ import {
   type StoreStats,
 } from '@engram/memory-core';
 import {
+  checkValueSize,
   describeValue,
-  deserializeData,
   expiresAtFor,
   resolveTtl,
   serializeData,
   validateId,
   validateKeys,
 } from '@engram/memory-utils';
+import { decodeValue } from './decode_value.js';
 import { ExpirySweeper } from './expiry_sweeper.js';
 import { checkpointAndClose, fileSize, openDatabase } from './sqlite_connection.js';
 import { toMemoryError } from './sqlite_errors.js';
@@ -103,20 +104,20 @@ export class SqliteMemory implements BaseMemory {
     validateId(key, 'key');
     validateId(contextId, 'contextId');
     const row = this.#run('loadEntry', () => sql.select.get(this.#ns, contextId, key, Date.now()));
-    return row === undefined ? undefined : { value: deserializeData(row.value) as T, expiresAt: row.expiresAt };
+    return row === undefined ? undefined : { value: decodeValue<T>(row.value), expiresAt: row.expiresAt };
   }
 
   async bulkLoadEntries<T = unknown>(keys: readonly string[], contextId: string): Promise<Map<string, MemoryEntry<T>>> {
     const found = this.#loadMany('bulkLoadEntries', keys, contextId);
     const entries = new Map<string, MemoryEntry<T>>();
-    for (const [key, row] of found) entries.set(key, { value: deserializeData(row.value) as T, expiresAt: row.expiresAt });
+    for (const [key, row] of found) entries.set(key, { value: decodeValue<T>(row.value), expiresAt: row.expiresAt });
     return entries;
   }
 
   async bulkLoad<T = unknown>(keys: readonly string[], contextId: string): Promise<Record<string, T>> {
     const found = this.#loadMany('bulkLoad', keys, contextId);
     const record = Object.create(null) as Record<string, T>;
-    for (const [key, row] of found) record[key] = deserializeData(row.value) as T;
+    for (const [key, row] of found) record[key] = decodeValue<T>(row.value);
     return record;
   }
 
@@ -126,6 +127,7 @@ export class SqliteMemory implements BaseMemory {
     validateId(contextId, 'contextId');
     const expiresAt = this.#expiresAt(options);
     const bytes = serializeData(data);
+    checkValueSize(bytes, this.#options.maxValueBytes);
     this.#run('saveContext', () => sql.upsert.run(this.#ns, contextId, key, bytes, expiresAt));
   }
 
@@ -140,7 +142,9 @@ export class SqliteMemory implements BaseMemory {
     // Everything is checked and encoded before the transaction: a bad entry writes nothing.
     const rows: Encoded[] = pairs.map(([key, value]) => {
       validateId(key, 'key');
-      return [key, serializeData(value)];
+      const bytes = serializeData(value);
+      checkValueSize(bytes, this.#options.maxValueBytes);
+      return [key, bytes];
     });
     if (rows.length === 0) return;
     this.#run('bulkSave', () => this.#upsertMany(contextId, rows, expiresAt));

@@ -1,5 +1,5 @@
 import { invalidArgument, type Ttl } from '@engram/memory-core';
-import { ExpirationPolicy, describeValue, resolveTtl, validateId } from '@engram/memory-utils';
+import { ExpirationPolicy, describeValue, resolveMaxValueBytes, resolveTtl, validateId } from '@engram/memory-utils';
 
 /**
  * `FULL`: a write is on disk before its promise resolves; it survives a process crash and a
@@ -23,6 +23,8 @@ export interface SqliteMemoryOptions {
   busyTimeoutMs?: number;
   /** Durability of an acknowledged write; see {@link SqliteSynchronous}. Default `FULL`. */
   synchronous?: SqliteSynchronous;
+  /** Largest encoded value a save accepts, in bytes; a bigger one is refused before anything is written. Default 8 MiB. */
+  maxValueBytes?: number;
 }
 
 export interface ResolvedSqliteOptions {
@@ -34,13 +36,14 @@ export interface ResolvedSqliteOptions {
   namespace: string;
   busyTimeoutMs: number;
   synchronous: SqliteSynchronous;
+  maxValueBytes: number;
 }
 
 export const DEFAULT_PATH = './.engram/memory.db';
 export const DEFAULT_TABLE = 'engram_memory';
 export const DEFAULT_NAMESPACE = 'default';
 
-const KNOWN = new Set(['path', 'defaultTtl', 'sweepIntervalMs', 'table', 'namespace', 'busyTimeoutMs', 'synchronous']);
+const KNOWN = new Set(['path', 'defaultTtl', 'sweepIntervalMs', 'table', 'namespace', 'busyTimeoutMs', 'synchronous', 'maxValueBytes']);
 // Setting a timer beyond this makes Node fire it immediately (with a warning).
 const MAX_TIMER_MS = 2 ** 31 - 1;
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
@@ -102,5 +105,6 @@ export function resolveSqliteOptions(options: SqliteMemoryOptions = {}): Resolve
     namespace,
     busyTimeoutMs: wholeMs(options.busyTimeoutMs, 'busyTimeoutMs', 5_000, 0),
     synchronous,
+    maxValueBytes: resolveMaxValueBytes(options.maxValueBytes),
   };
 }

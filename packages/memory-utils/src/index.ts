@@ -15,3 +15,4 @@ export { cloneValue } from './fast_clone.js';
 export type { CodecFormat, SerializeOptions } from './codec.js';
 export { computeFingerprint } from './fingerprint.js';
 export { compilePattern, matchesPattern } from './pattern.js';
+export { DEFAULT_MAX_VALUE_BYTES, checkValueSize, resolveMaxValueBytes } from './value_size.js';

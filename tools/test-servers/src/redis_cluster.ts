@@ -1,9 +1,19 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort, sleep, waitFor } from './ports.js';
 import { startRedis, type RedisServer } from './redis_server.js';
 
 const run = promisify(execFile);
+
+function logTail(dir: string): string {
+  try {
+    return readFileSync(join(dir, 'redis.log'), 'utf8').trimEnd().split('\n').slice(-5).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
 
 export interface RedisClusterOptions {
   /** Default 3 (Redis Cluster needs at least 3 masters). */
@@ -57,6 +67,33 @@ async function replicasSettled(ports: number[], replicasPerMaster: number): Prom
 }
 
 /**
+ * One cluster node on a free port with a free bus port (the default, port + 10000, may be taken or
+ * beyond 65535). A port grabbed by another process between the check and the bind gets new ports.
+ */
+async function startNode(args: string[]): Promise<RedisServer> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    let busPort = await freePort();
+    while (busPort === port) busPort = await freePort();
+    try {
+      return await startRedis({
+        port,
+        args: [
+          '--cluster-enabled', 'yes',
+          '--cluster-port', String(busPort),
+          '--cluster-config-file', 'nodes.conf',
+          '--cluster-node-timeout', '2000',
+          '--appendonly', 'no',
+          ...args,
+        ],
+      });
+    } catch (error) {
+      if (attempt === 3) throw error;
+    }
+  }
+}
+
+/**
  * Starts the nodes with `--cluster-enabled yes` (each in its own temp dir, no persistence), joins
  * them with `redis-cli --cluster create … --cluster-yes`, and waits until every node says
  * `cluster_state:ok` and every replica's link to its master is up.
@@ -70,21 +107,7 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
     await Promise.all(servers.map((server) => server.stop()));
   };
   try {
-    for (let i = 0; i < count; i++) {
-      const port = await freePort();
-      servers.push(
-        await startRedis({
-          port,
-          args: [
-            '--cluster-enabled', 'yes',
-            '--cluster-config-file', 'nodes.conf',
-            '--cluster-node-timeout', '2000',
-            '--appendonly', 'no',
-            ...(options.args ?? []),
-          ],
-        }),
-      );
-    }
+    for (let i = 0; i < count; i++) servers.push(await startNode(options.args ?? []));
     const ports = servers.map((server) => server.port);
     await run(
       'redis-cli',
@@ -101,8 +124,10 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
     // A replica that just synced may still be announcing itself; one more beat keeps roles stable.
     await sleep(100);
   } catch (error) {
+    // The data dirs (and their logs) go with stop(): keep the end of each log in the error.
+    const logs = servers.map((server) => `--- node ${server.port}:\n${logTail(server.dir)}`).join('\n');
     await stop();
-    throw error;
+    throw new Error(`${error instanceof Error ? error.message : String(error)}\n${logs}`, { cause: error });
   }
   return {
     nodes: servers.map((server) => ({ host: '127.0.0.1', port: server.port })),
