@@ -1,5 +1,8 @@
 import { invalidArgument, type DistributedLockHandle, type DistributedLockRequest, type DistributedLocks } from '@engram/memory-core';
+import type { Redis } from 'ioredis';
 import { AsyncLock, type LockServers } from './async_lock.js';
+import { resolveConnectionConfig, type ConnectionFields } from './connection_config.js';
+import { getConnectionManager } from './connection_manager.js';
 
 export interface RedisLocksOptions {
   /** Namespace of the lock keys. Default `engram`. */
@@ -17,6 +20,18 @@ export class RedisLocks implements DistributedLocks {
   readonly #servers: LockServers;
   readonly #keyPrefix: string | undefined;
   readonly #delayMs: number;
+  #release: (() => Promise<void>) | undefined;
+
+  /**
+   * Locks on a connection from the shared connection manager (the same one RedisMemory uses for
+   * equal options); `close()` gives it back.
+   */
+  static connect(fields: ConnectionFields, options: RedisLocksOptions = {}): RedisLocks {
+    const lease = getConnectionManager().acquire(resolveConnectionConfig({ ...fields, poolSize: 1 }));
+    const locks = new RedisLocks(lease.next() as Redis, options);
+    locks.#release = () => lease.release();
+    return locks;
+  }
 
   constructor(servers: LockServers, options: RedisLocksOptions = {}) {
     this.#servers = servers;
@@ -35,5 +50,12 @@ export class RedisLocks implements DistributedLocks {
       retry: { count: Math.ceil(waitMs / this.#delayMs), delayMs: this.#delayMs, jitterMs: Math.floor(this.#delayMs / 2) },
     });
     return lock;
+  }
+
+  /** Releases a connection taken by `connect()`; clients passed to the constructor stay open. */
+  async close(): Promise<void> {
+    const release = this.#release;
+    this.#release = undefined;
+    await release?.();
   }
 }

@@ -1,5 +1,5 @@
 import { ErrorCode, MemoryError, type Ttl } from '@engram/memory-core';
-import { ExpirationPolicy } from '@engram/memory-utils';
+import { DEFAULT_MAX_VALUE_BYTES, ExpirationPolicy } from '@engram/memory-utils';
 
 export type StorageBackend = 'sqlite' | 'redis' | 'in-process';
 export type VectorDbType = 'memory' | 'hnsw' | 'faiss' | 'qdrant' | 'chroma';
@@ -9,6 +9,8 @@ export interface EngramConfig {
   /** Where memories live. Default: `redis` when `redisUrl` is set, else the embedded `sqlite`. */
   storage: StorageBackend;
   redisUrl: string | undefined;
+  /** `host:port` seed nodes of a Redis Cluster (instead of `redisUrl`). */
+  redisClusterNodes: string[] | undefined;
   redisUsername: string | undefined;
   redisPassword: string | undefined;
   redisDb: number | undefined;
@@ -16,7 +18,19 @@ export interface EngramConfig {
   redisKeyPrefix: string;
   redisPoolSize: number;
   commandTimeoutMs: number;
+  /** Fail fast while Redis is down: open after `circuitBreakerThreshold` failures, retry after the cooldown. */
+  circuitBreaker: boolean;
+  circuitBreakerThreshold: number;
+  circuitBreakerCooldownMs: number;
+  /** Redis pub/sub so every process drops stale L1 entries after a write (single-server Redis only). */
+  invalidationBus: boolean;
+  /** While the bus is disconnected, L1 answers for at most this long. */
+  busDownMaxStalenessMs: number;
+  /** Redlock-based locks for `withCache(…, { distributed: true })` (single-server Redis only). */
+  distributedLocks: boolean;
   sqlitePath: string;
+  /** Largest encoded value any store accepts. */
+  maxValueBytes: number;
   /** Seconds; `null` = never expires. Used when a save gives no ttl. */
   defaultTtl: Ttl;
   cacheTtl: number;
@@ -37,6 +51,7 @@ export type EngramConfigInput = Partial<EngramConfig>;
 
 export const defaultConfig: Readonly<Omit<EngramConfig, 'storage'>> = Object.freeze({
   redisUrl: undefined,
+  redisClusterNodes: undefined,
   redisUsername: undefined,
   redisPassword: undefined,
   redisDb: undefined,
@@ -44,7 +59,14 @@ export const defaultConfig: Readonly<Omit<EngramConfig, 'storage'>> = Object.fre
   redisKeyPrefix: 'engram',
   redisPoolSize: 1,
   commandTimeoutMs: 5_000,
+  circuitBreaker: true,
+  circuitBreakerThreshold: 5,
+  circuitBreakerCooldownMs: 1_000,
+  invalidationBus: true,
+  busDownMaxStalenessMs: 1_000,
+  distributedLocks: true,
   sqlitePath: './.engram/memory.db',
+  maxValueBytes: DEFAULT_MAX_VALUE_BYTES,
   defaultTtl: ExpirationPolicy.DEFAULT,
   cacheTtl: ExpirationPolicy.CACHE,
   temporaryTtl: ExpirationPolicy.TEMPORARY,
@@ -96,15 +118,22 @@ export function resolveConfig(input: EngramConfigInput = {}, sources: Record<str
   if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl)) {
     throw configError('redisUrl', 'must start with redis:// or rediss://', src('redisUrl'));
   }
-  const storage = oneOf('storage', merged.storage ?? (redisUrl ? 'redis' : 'sqlite'), ['sqlite', 'redis', 'in-process'] as const, src('storage'));
-  if (storage === 'redis' && redisUrl === undefined) {
-    throw configError('redisUrl', 'is required when storage is "redis" (e.g. redis://127.0.0.1:6379)', src('redisUrl'));
+  const redisClusterNodes = clusterNodes(merged.redisClusterNodes, src('redisClusterNodes'));
+  if (redisClusterNodes !== undefined && redisUrl !== undefined) {
+    throw configError('redisClusterNodes', 'cannot be combined with redisUrl: give one or the other', src('redisClusterNodes'));
+  }
+  const redisGiven = redisUrl !== undefined || redisClusterNodes !== undefined;
+  const storage = oneOf('storage', merged.storage ?? (redisGiven ? 'redis' : 'sqlite'), ['sqlite', 'redis', 'in-process'] as const, src('storage'));
+  if (storage === 'redis' && !redisGiven) {
+    throw configError('redisUrl', 'is required when storage is "redis" (e.g. redis://127.0.0.1:6379), or give redisClusterNodes', src('redisUrl'));
+  }
+  for (const field of ['redisTls', 'circuitBreaker', 'invalidationBus', 'distributedLocks'] as const) {
+    if (typeof merged[field] !== 'boolean') throw configError(field, 'must be true or false', src(field));
   }
   const redisDb = merged.redisDb;
   if (redisDb !== undefined && (typeof redisDb !== 'number' || !Number.isInteger(redisDb) || redisDb < 0 || redisDb > 15)) {
     throw configError('redisDb', 'must be a whole number from 0 to 15', src('redisDb'));
   }
-  if (typeof merged.redisTls !== 'boolean') throw configError('redisTls', 'must be true or false', src('redisTls'));
   const defaultTtl = merged.defaultTtl === null ? null : positiveInt('defaultTtl', merged.defaultTtl, src('defaultTtl'));
   const vectorDbType =
     merged.vectorDbType === undefined
@@ -114,6 +143,7 @@ export function resolveConfig(input: EngramConfigInput = {}, sources: Record<str
   return {
     storage,
     redisUrl,
+    redisClusterNodes,
     redisUsername: optionalString('redisUsername', merged.redisUsername, src('redisUsername')),
     redisPassword: optionalString('redisPassword', merged.redisPassword, src('redisPassword')),
     redisDb,
@@ -121,6 +151,13 @@ export function resolveConfig(input: EngramConfigInput = {}, sources: Record<str
     redisKeyPrefix: optionalString('redisKeyPrefix', merged.redisKeyPrefix, src('redisKeyPrefix')) ?? 'engram',
     redisPoolSize: positiveInt('redisPoolSize', merged.redisPoolSize, src('redisPoolSize'), 64),
     commandTimeoutMs: positiveInt('commandTimeoutMs', merged.commandTimeoutMs, src('commandTimeoutMs')),
+    circuitBreaker: merged.circuitBreaker,
+    circuitBreakerThreshold: positiveInt('circuitBreakerThreshold', merged.circuitBreakerThreshold, src('circuitBreakerThreshold')),
+    circuitBreakerCooldownMs: positiveInt('circuitBreakerCooldownMs', merged.circuitBreakerCooldownMs, src('circuitBreakerCooldownMs')),
+    invalidationBus: merged.invalidationBus,
+    busDownMaxStalenessMs: positiveInt('busDownMaxStalenessMs', merged.busDownMaxStalenessMs, src('busDownMaxStalenessMs')),
+    distributedLocks: merged.distributedLocks,
+    maxValueBytes: positiveInt('maxValueBytes', merged.maxValueBytes, src('maxValueBytes')),
     sqlitePath: optionalString('sqlitePath', merged.sqlitePath, src('sqlitePath')) ?? defaultConfig.sqlitePath,
     defaultTtl,
     cacheTtl: positiveInt('cacheTtl', merged.cacheTtl, src('cacheTtl')),
@@ -133,6 +170,15 @@ export function resolveConfig(input: EngramConfigInput = {}, sources: Record<str
     vectorDbApiKey: optionalString('vectorDbApiKey', merged.vectorDbApiKey, src('vectorDbApiKey')),
     vectorStorageDir: optionalString('vectorStorageDir', merged.vectorStorageDir, src('vectorStorageDir')),
   };
+}
+
+function clusterNodes(value: unknown, source?: string): string[] | undefined {
+  if (value === undefined) return undefined;
+  const nodes = typeof value === 'string' ? value.split(',').map((n) => n.trim()).filter(Boolean) : value;
+  if (!Array.isArray(nodes) || nodes.length === 0 || !nodes.every((n) => typeof n === 'string' && /^[^\s:@/]+:\d{1,5}$/.test(n))) {
+    throw configError('redisClusterNodes', 'must be a list of host:port seed nodes, e.g. "10.0.0.1:7000,10.0.0.2:7000"', source);
+  }
+  return nodes as string[];
 }
 
 function stripUndefined<T extends object>(input: T): Partial<T> {

@@ -1,4 +1,4 @@
-import type { BaseMemory, BaseVectorStore } from '@engram/memory-core';
+import type { BaseMemory, BaseVectorStore, DistributedLocks, InvalidationBus } from '@engram/memory-core';
 import { MemoryManager } from '@engram/memory-cache';
 import { resolveConfig, type EngramConfig, type EngramConfigInput } from './config.js';
 import { configFromEnv } from './env.js';
@@ -10,6 +10,10 @@ export interface MemorySystem {
   readonly manager: MemoryManager;
   readonly primary: BaseMemory;
   readonly vectors: BaseVectorStore | undefined;
+  /** Cross-process L1 invalidation (Redis storage). */
+  readonly bus: InvalidationBus | undefined;
+  /** Locks behind `withCache(…, { distributed: true })` (Redis storage). */
+  readonly locks: DistributedLocks | undefined;
   /** The configured named TTLs in seconds, for `save(…, { ttl: system.ttl.persistent })`. */
   readonly ttl: { readonly temporary: number; readonly cache: number; readonly default: number | null; readonly persistent: number };
   close(): Promise<void>;
@@ -23,10 +27,12 @@ export async function createMemorySystem(input?: EngramConfigInput): Promise<Mem
   const config = input === undefined ? configFromEnv() : resolveConfig(input);
   const primary = await createPrimary(config);
   let vectors: BaseVectorStore | undefined;
+  let coherence: Coherence = {};
   try {
     vectors = await createVectorStore(config);
+    coherence = await createCoherence(config);
   } catch (error) {
-    await primary.close();
+    await Promise.allSettled([primary.close(), vectors?.close(), coherence.bus?.close(), coherence.locks?.close()]);
     throw error;
   }
   const manager = new MemoryManager(primary, vectors, {
@@ -34,7 +40,16 @@ export async function createMemorySystem(input?: EngramConfigInput): Promise<Mem
     cacheTtl: config.cacheTtl,
     memoryTtl: config.defaultTtl,
     cacheCleanupIntervalMs: config.cacheCleanupInterval * 1000,
+    bus: coherence.bus,
+    busDownMaxStalenessMs: config.busDownMaxStalenessMs,
+    locks: coherence.locks,
   });
+  const closeAll = async () => {
+    // The manager closes store, vector store and bus; the locks' connection is ours to give back.
+    const results = await Promise.allSettled([manager.close(), coherence.locks?.close()]);
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  };
   let closing: Promise<void> | undefined;
   return {
     config,
@@ -47,7 +62,9 @@ export async function createMemorySystem(input?: EngramConfigInput): Promise<Mem
       default: config.defaultTtl,
       persistent: config.persistentTtl,
     }),
-    close: () => (closing ??= manager.close()),
+    bus: coherence.bus,
+    locks: coherence.locks,
+    close: () => (closing ??= closeAll()),
   };
 }
 
@@ -55,26 +72,56 @@ async function createPrimary(config: EngramConfig): Promise<BaseMemory> {
   switch (config.storage) {
     case 'redis': {
       const { RedisMemory } = await importOptional('@engram/memory-redis', 'storage "redis"', () => import('@engram/memory-redis'));
+      const cluster = config.redisClusterNodes;
       return new RedisMemory({
-        url: config.redisUrl,
-        username: config.redisUsername,
-        password: config.redisPassword,
-        db: config.redisDb,
-        tls: config.redisTls || undefined,
-        keyPrefix: config.redisKeyPrefix,
-        poolSize: config.redisPoolSize,
+        ...(cluster ? { cluster: { nodes: cluster } } : { ...redisConnection(config), poolSize: config.redisPoolSize }),
+        ...(cluster ? { username: config.redisUsername, password: config.redisPassword, tls: config.redisTls || undefined } : {}),
         commandTimeout: config.commandTimeoutMs,
+        keyPrefix: config.redisKeyPrefix,
         defaultTtl: config.defaultTtl,
+        maxValueBytes: config.maxValueBytes,
+        circuitBreaker: config.circuitBreaker
+          ? { failureThreshold: config.circuitBreakerThreshold, cooldownMs: config.circuitBreakerCooldownMs }
+          : false,
       });
     }
     case 'sqlite': {
       const { SqliteMemory } = await importOptional('@engram/memory-sqlite', 'storage "sqlite"', () => import('@engram/memory-sqlite'));
-      return new SqliteMemory({ path: config.sqlitePath, defaultTtl: config.defaultTtl });
+      return new SqliteMemory({ path: config.sqlitePath, defaultTtl: config.defaultTtl, maxValueBytes: config.maxValueBytes });
     }
     case 'in-process': {
       const { InProcessMemory } = await import('@engram/memory-cache');
-      return new InProcessMemory({ defaultTtl: config.defaultTtl });
+      return new InProcessMemory({ defaultTtl: config.defaultTtl, maxValueBytes: config.maxValueBytes });
     }
+  }
+}
+
+interface Coherence {
+  bus?: InvalidationBus;
+  locks?: DistributedLocks & { close(): Promise<void> };
+}
+
+const redisConnection = (config: EngramConfig) => ({
+  url: config.redisUrl,
+  username: config.redisUsername,
+  password: config.redisPassword,
+  db: config.redisDb,
+  tls: config.redisTls || undefined,
+  commandTimeout: config.commandTimeoutMs,
+});
+
+/** Bus and locks for single-server Redis; on a Cluster, pass your own to MemoryManager. */
+async function createCoherence(config: EngramConfig): Promise<Coherence> {
+  if (config.storage !== 'redis' || config.redisClusterNodes) return {};
+  if (!config.invalidationBus && !config.distributedLocks) return {};
+  const { RedisInvalidationBus, RedisLocks } = await importOptional('@engram/memory-redis', 'storage "redis"', () => import('@engram/memory-redis'));
+  const bus = config.invalidationBus ? new RedisInvalidationBus({ ...redisConnection(config), keyPrefix: config.redisKeyPrefix }) : undefined;
+  try {
+    const locks = config.distributedLocks ? RedisLocks.connect(redisConnection(config), { keyPrefix: config.redisKeyPrefix }) : undefined;
+    return { bus, locks };
+  } catch (error) {
+    await bus?.close();
+    throw error;
   }
 }
 

@@ -46,6 +46,10 @@ describe('resolveConfig', () => {
     ['storage', { storage: 'mongo' as never }],
     ['vectorDbType', { vectorDbType: 'pinecone' as never }],
     ['cacheSzie', { cacheSzie: 3 } as never],
+    ['redisClusterNodes', { redisClusterNodes: ['localhost'] }],
+    ['redisClusterNodes', { redisClusterNodes: ['a:1'], redisUrl: 'redis://x:1' }],
+    ['maxValueBytes', { maxValueBytes: 0 }],
+    ['invalidationBus', { invalidationBus: 'yes' as never }],
   ])('names the bad field %s', (field, input) => {
     const error = configError(() => resolveConfig(input));
     expect(error.details?.field).toBe(field);
@@ -73,6 +77,11 @@ describe('configFromEnv', () => {
       vectorDbType: 'hnsw',
       vectorStorageDir: undefined,
     });
+  });
+
+  it('reads cluster seed nodes and the reliability switches', () => {
+    const config = configFromEnv({ REDIS_CLUSTER_NODES: '127.0.0.1:7000, 127.0.0.1:7001', INVALIDATION_BUS: 'off', MAX_VALUE_BYTES: '4096' });
+    expect(config).toMatchObject({ storage: 'redis', redisClusterNodes: ['127.0.0.1:7000', '127.0.0.1:7001'], invalidationBus: false, maxValueBytes: 4096 });
   });
 
   it('overrides win over the environment', () => {

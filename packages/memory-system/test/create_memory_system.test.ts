@@ -47,6 +47,41 @@ describe('createMemorySystem', () => {
     await second.close();
   });
 
+  it('on Redis wires the invalidation bus, distributed locks, circuit breaker and size limit', async () => {
+    const keyPrefix = `t-system-${randomUUID()}`;
+    const system = await createMemorySystem({ redisUrl: 'redis://127.0.0.1:6379', redisKeyPrefix: keyPrefix, maxValueBytes: 1024 });
+    try {
+      expect(system.bus).toBeDefined();
+      expect(system.locks).toBeDefined();
+      expect((await system.primary.getStats()).circuitBreaker).toBe('closed');
+      await expect(system.manager.save('big', 'ctx', 'x'.repeat(2048))).rejects.toMatchObject({ code: ErrorCode.INVALID_ARGUMENT });
+      let runs = 0;
+      const results = await Promise.all(
+        Array.from({ length: 5 }, () => system.manager.withCache(async () => ++runs, 'once', 'ctx', { distributed: true })),
+      );
+      expect(results).toEqual([1, 1, 1, 1, 1]);
+      await system.manager.clear();
+    } finally {
+      await system.close();
+    }
+  });
+
+  it('without bus and locks when switched off, and never on the embedded store', async () => {
+    const off = await createMemorySystem({ storage: 'in-process', invalidationBus: true, distributedLocks: true });
+    expect([off.bus, off.locks]).toEqual([undefined, undefined]);
+    await off.close();
+    const redis = await createMemorySystem({
+      redisUrl: 'redis://127.0.0.1:6379',
+      redisKeyPrefix: `t-system-${randomUUID()}`,
+      invalidationBus: false,
+      distributedLocks: false,
+      circuitBreaker: false,
+    });
+    expect([redis.bus, redis.locks]).toEqual([undefined, undefined]);
+    expect((await redis.primary.getStats()).circuitBreaker).toBe('off');
+    await redis.close();
+  });
+
   it('rejects a bad config before opening anything', async () => {
     await expect(createMemorySystem({ cacheSize: -5 })).rejects.toMatchObject({ code: ErrorCode.CONFIG_ERROR });
   });
