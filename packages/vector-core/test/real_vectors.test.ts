@@ -1,14 +1,10 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { MemoryBackend, VectorStore, type Embedder } from '../src/index.js';
-import { recallAtK } from '../src/testing.js';
-import { readVecs } from './support/fvecs.js';
+import { cosineSets, recallAtK } from '../src/testing.js';
 
-// The shared data sets sit beside the repository (../shared from its root); see their README.
-const dir = fileURLToPath(new URL('../../../../shared/data/ann/sap-fiori-minilm-384-angular/', import.meta.url));
-const present = existsSync(`${dir}base.fvecs`);
-if (!present) console.warn(`real_vectors.test: skipped, ${dir} not found`);
+// The shared data sets sit beside the repository (shared/data/ann); see their README.
+const [set] = cosineSets('sap-fiori-minilm-384');
+if (!set) console.warn('real_vectors.test: skipped, shared/data/ann/sap-fiori-minilm-384-angular not found (set ENGRAM_ANN_DIR)');
 
 /** The store only ever gets vectors from the caller here; any text embedding would be a bug. */
 const noEmbedder: Embedder = {
@@ -20,21 +16,19 @@ const noEmbedder: Embedder = {
 };
 
 describe('real sentence embeddings (all-MiniLM-L6-v2, 728 × 384)', () => {
-  it.skipIf(!present)('the memory backend reproduces the published exact top-10 for every query', async () => {
-    const base = await readVecs(`${dir}base.fvecs`, 'f');
-    const queries = await readVecs(`${dir}query.fvecs`, 'f');
-    const truth = await readVecs(`${dir}groundtruth.ivecs`, 'i');
-    expect(base.dim).toBe(384);
-    expect(base.rows.length).toBe(728);
+  it.skipIf(!set)('the memory backend reproduces the published exact top-10 for every query', async () => {
+    const { base, queries, truth } = set!;
+    expect(set!.dim).toBe(384);
+    expect(base.length).toBe(728);
     for (const simd of [true, false]) {
       const store = new VectorStore({ backend: new MemoryBackend({ simd }), embedder: noEmbedder });
-      await store.storeVectors(base.rows.map((vector, i) => ({ id: String(i), text: `doc ${i}`, vector: vector as Float32Array })));
+      await store.storeVectors(base.map((vector, i) => ({ id: String(i), text: `doc ${i}`, vector })));
       let recall = 0;
-      for (const [q, query] of queries.rows.entries()) {
-        const results = await store.searchVectors('', { vector: query as Float32Array, k: 10 });
-        recall += recallAtK(results.map((r) => Number(r.id)), [...(truth.rows[q] as Int32Array).subarray(0, 10)]);
+      for (const [q, query] of queries.entries()) {
+        const results = await store.searchVectors('', { vector: query, k: 10 });
+        recall += recallAtK(results.map((r) => Number(r.id)), [...truth[q]!.subarray(0, 10)]);
       }
-      expect(recall / queries.rows.length).toBe(1);
+      expect(recall / queries.length).toBe(1);
       await store.close();
     }
   });
