@@ -13,11 +13,14 @@ const resultFile = (dir) => join(dir, 'test-results', 'vitest.json');
 for (const dir of projectDirs) rmSync(resultFile(dir), { force: true });
 
 const nxArgs = process.argv.slice(2);
-const run = spawnSync('nx', [...(nxArgs.length ? nxArgs : ['run-many', '-t', 'build', 'lint', 'test']), '--output-style=stream-without-prefixes'], {
+const nxBin = join(root, 'node_modules', '.bin', 'nx');
+const run = spawnSync(existsSync(nxBin) ? nxBin : 'nx', [...(nxArgs.length ? nxArgs : ['run-many', '-t', 'build', 'lint', 'test']), '--output-style=stream-without-prefixes'], {
   cwd: root,
   stdio: 'inherit',
   env: { ...process.env, NX_DAEMON: 'false' },
 });
+
+if (run.error) console.error(`could not start nx: ${run.error.message} (run \`pnpm install\` first)`);
 
 let passed = 0;
 let failed = 0;

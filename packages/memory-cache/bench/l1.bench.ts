@@ -64,6 +64,11 @@ async function main(): Promise<void> {
   const stats = manager.getManagerStats();
   if (stats.loads !== 0 || stats.hits - hitsBefore !== ITERATIONS * (RUNS + 1)) throw new Error('the benchmark left L1: not measuring hits');
   await measure('MemoryManager.withCache, L1 hit (awaited)', () => manager.withCache(() => record, 'profile', 'user-42'), true);
+  // What instrumentManager (memory-metrics) subscribes to: timing and hit/miss reporting switch on.
+  let observed = 0;
+  manager.on('operation', () => observed++).on('cache:hit', () => observed++);
+  await measure('MemoryManager.load, L1 hit, with operation + cache:hit listeners', () => manager.load('profile', 'user-42'), true);
+  if (observed !== 2 * ITERATIONS * (RUNS + 1)) throw new Error('the listeners did not run on every load');
   await manager.close();
 }
 

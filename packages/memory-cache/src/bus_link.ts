@@ -2,6 +2,7 @@ import type { InvalidationBus, InvalidationBusState, InvalidationMessage } from 
 import { compositeKey } from '@engram/memory-utils';
 import { keyMatcher } from './key_matcher.js';
 import type { InvalidateOptions } from './manager_options.js';
+import type { ManagerEventMap, ManagerEventName } from './manager_events.js';
 import type { ManagerCounters } from './manager_stats.js';
 import type { ReadThroughCache } from './read_through_cache.js';
 
@@ -18,16 +19,18 @@ export class BusLink {
   readonly #cache: () => ReadThroughCache;
   readonly #counters: ManagerCounters;
   readonly #maxStalenessMs: number;
+  readonly #emit: BusEmit;
   readonly #stop: Array<() => void> = [];
   /** Epoch ms after which L1 is not served; Infinity while connected. */
   #trustedUntil = Infinity;
 
   /** `cache` is a getter: the cache is built after the link (its L1 asks the link whether it may serve). */
-  constructor(bus: InvalidationBus, cache: () => ReadThroughCache, counters: ManagerCounters, maxStalenessMs: number) {
+  constructor(bus: InvalidationBus, cache: () => ReadThroughCache, counters: ManagerCounters, maxStalenessMs: number, emit: BusEmit) {
     this.#bus = bus;
     this.#cache = cache;
     this.#counters = counters;
     this.#maxStalenessMs = maxStalenessMs;
+    this.#emit = emit;
     if (bus.state === 'disconnected') this.#trustedUntil = Date.now() + maxStalenessMs;
     this.#stop.push(bus.subscribe((message) => this.#apply(message)));
     if (typeof bus.onStateChange === 'function') this.#stop.push(bus.onStateChange((state) => this.#stateChanged(state)));
@@ -57,6 +60,7 @@ export class BusLink {
   }
 
   #stateChanged(state: InvalidationBusState): void {
+    this.#emit('bus:state', { state });
     if (state === 'disconnected') {
       if (this.#trustedUntil === Infinity) this.#trustedUntil = Date.now() + this.#maxStalenessMs;
       return;
@@ -66,32 +70,39 @@ export class BusLink {
   }
 
   #apply(message: InvalidationMessage): void {
+    const removed = this.#drop(message);
+    this.#emit('bus:message', { type: message.type, removed });
+  }
+
+  /** Drops what `message` names from L1; returns how many live entries went. */
+  #drop(message: InvalidationMessage): number {
     const cache = this.#cache();
     switch (message.type) {
-      case 'keys':
-        for (const key of message.keys) cache.invalidateKey(compositeKey(key, message.contextId));
-        return;
+      case 'keys': {
+        let removed = 0;
+        for (const key of message.keys) removed += cache.invalidateKey(compositeKey(key, message.contextId));
+        return removed;
+      }
       case 'context':
-        cache.invalidateContext(message.contextId);
-        return;
+        return cache.invalidateContext(message.contextId);
       case 'pattern': {
         let matches: (key: string) => boolean;
         try {
           matches = keyMatcher(message.pattern);
         } catch {
           // A pattern this process cannot compile: dropping everything is the safe reading.
-          cache.invalidateAll();
-          return;
+          return cache.invalidateAll();
         }
-        cache.invalidateMatching(matches, message.contextId);
-        return;
+        return cache.invalidateMatching(matches, message.contextId);
       }
       case 'all':
-        cache.invalidateAll();
-        return;
+        return cache.invalidateAll();
     }
   }
 }
+
+/** Reports bus events to the manager's listeners (a no-op while nobody listens). */
+export type BusEmit = <E extends ManagerEventName>(event: E, payload: ManagerEventMap[E]) => void;
 
 /** What other processes must drop after `invalidateCache(options)` (options already validated). */
 export function invalidationOf(options: InvalidateOptions | undefined): InvalidationMessage {

@@ -1,4 +1,5 @@
 import { ErrorCode, MemoryError, invalidArgument, isMemoryError, type BaseMemory, type DistributedLocks } from '@engram/memory-core';
+import type { BusEmit } from './bus_link.js';
 
 /** Lives this long if its holder dies; extended while the holder computes. */
 const LOCK_TTL_MS = 10_000;
@@ -12,6 +13,8 @@ export interface DistributedComputation {
   /** Saves through the manager (store, L1, bus) while the lock is still held. */
   save: (value: unknown) => Promise<void>;
   waitMs: number;
+  /** Reports `lock:wait` and `lock:lost` when someone listens. */
+  emit?: BusEmit | undefined;
 }
 
 /**
@@ -22,10 +25,14 @@ export interface DistributedComputation {
  */
 export async function computeUnderLock(job: DistributedComputation): Promise<unknown> {
   const name = JSON.stringify(['withCache', job.contextId, job.key]);
+  const { emit, key, contextId } = job;
+  const start = emit === undefined ? 0 : performance.now();
   let lock;
   try {
     lock = await job.locks.acquire(name, { ttlMs: LOCK_TTL_MS, waitMs: job.waitMs });
+    emit?.('lock:wait', { key, contextId, waitedMs: performance.now() - start, acquired: true });
   } catch (error) {
+    emit?.('lock:wait', { key, contextId, waitedMs: performance.now() - start, acquired: false });
     if (!isMemoryError(error, ErrorCode.LOCK_ERROR)) throw error;
     throw new MemoryError(
       ErrorCode.TIMEOUT,
@@ -33,6 +40,8 @@ export async function computeUnderLock(job: DistributedComputation): Promise<unk
       { cause: error, details: { waitMs: job.waitMs } },
     );
   }
+  const lost = emit && (() => emit('lock:lost', { key, contextId }));
+  if (lost !== undefined) lock.signal.addEventListener('abort', lost, { once: true });
   try {
     const entry = await job.primary.loadEntry(job.key, job.contextId);
     if (entry !== undefined) return entry.value;
@@ -40,6 +49,7 @@ export async function computeUnderLock(job: DistributedComputation): Promise<unk
     if (value !== undefined) await job.save(value);
     return value;
   } finally {
+    if (lost !== undefined) lock.signal.removeEventListener('abort', lost);
     await lock.release();
   }
 }

@@ -15,3 +15,4 @@ export type {
   WithCacheOptions,
 } from './manager_options.js';
 export type { ManagerStats, MemoryManagerStats } from './manager_stats.js';
+export type { ManagerErrorCode, ManagerEventMap, ManagerEventName, ManagerListener, ManagerOp } from './manager_events.js';

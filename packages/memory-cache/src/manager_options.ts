@@ -1,5 +1,7 @@
 import {
+  checkLogger,
   invalidArgument,
+  type EngramLogger,
   type BaseMemory,
   type BaseVectorStore,
   type DistributedLocks,
@@ -30,6 +32,12 @@ export interface MemoryManagerOptions {
   busDownMaxStalenessMs?: number;
   /** Lock provider for `withCache(..., { distributed: true })`, e.g. RedisLocks from @engram/memory-redis. */
   locks?: DistributedLocks;
+  /**
+   * A pino-shaped logger (`debug/info/warn/error(fields, message)`). Default none: silent, and no
+   * cost. debug: every operation; warn: bus disconnect/reconnect, lock lost; error: failures with
+   * their code. Keys and context ids appear only as `logId` hashes; values never.
+   */
+  logger?: EngramLogger;
 }
 
 export interface ResolvedManagerOptions {
@@ -41,6 +49,7 @@ export interface ResolvedManagerOptions {
   bus: InvalidationBus | undefined;
   busDownMaxStalenessMs: number;
   locks: DistributedLocks | undefined;
+  logger: EngramLogger | undefined;
 }
 
 export interface LoadOptions<T> {
@@ -114,6 +123,7 @@ export function resolveManagerOptions(options: MemoryManagerOptions | undefined)
     bus: checkBus(o.bus),
     busDownMaxStalenessMs: checkMs(o.busDownMaxStalenessMs ?? 1_000, 'busDownMaxStalenessMs', true),
     locks: checkLocks(o.locks),
+    logger: checkLogger(o.logger),
   };
 }
 

@@ -9,7 +9,7 @@ import {
   type VectorMetadata,
   type VectorSearchResult,
 } from '@engram/memory-core';
-import { cloneValue, compositeKey, expiresAtFor, resolveTtl, validateId, validateKeys } from '@engram/memory-utils';
+import { cloneValue, compositeKey, expiresAtFor, resolveTtl, serializeData, validateId, validateKeys } from '@engram/memory-utils';
 import { bulkEntryPairs, pickEntries } from './bulk_entries.js';
 import { BusLink, invalidationOf } from './bus_link.js';
 import { copiesAsRecord, copyForCache } from './cache_copies.js';
@@ -34,6 +34,9 @@ import {
 import { checkMs } from './milliseconds.js';
 import { managerStats, newCounters, type ManagerStats, type MemoryManagerStats } from './manager_stats.js';
 import { keyMatcher } from './key_matcher.js';
+import { ManagerEvents, writeEvent, type ManagerEventMap, type ManagerEventName, type ManagerListener, type ManagerOp } from './manager_events.js';
+import { logManagerEvents } from './manager_logging.js';
+import { setTracking } from './operation_tracking.js';
 import { MISSING, ReadThroughCache } from './read_through_cache.js';
 import { startSweepTimer } from './sweep_timer.js';
 
@@ -60,6 +63,8 @@ export class MemoryManager {
   readonly #bus: BusLink | undefined;
   #timer: NodeJS.Timeout | undefined;
   #closing: Promise<void> | undefined;
+  /** None until the first listener: see ManagerEvents. */
+  #events: ManagerEvents | undefined;
 
   constructor(primary: BaseMemory, vectorStore?: BaseVectorStore | null, options?: MemoryManagerOptions) {
     checkStores(primary, vectorStore);
@@ -67,11 +72,35 @@ export class MemoryManager {
     this.#vectors = vectorStore ?? undefined;
     this.#options = resolveManagerOptions(options);
     const bus = this.#options.bus;
-    this.#bus = bus && new BusLink(bus, () => this.#cache, this.#counters, this.#options.busDownMaxStalenessMs);
+    const emit = <E extends ManagerEventName>(event: E, payload: ManagerEventMap[E]) => this.#events?.emit(event, payload);
+    this.#bus = bus && new BusLink(bus, () => this.#cache, this.#counters, this.#options.busDownMaxStalenessMs, emit);
     const l1 = new ContextCache(this.#options.cacheSize, this.#options.cacheTtlMs, this.#bus && (() => this.#bus!.trusted()));
     this.#cache = new ReadThroughCache(primary, l1, this.#counters);
-    this.#computations = new Computations(this.#cache, (key, ctx, value, ttl) => this.#saveOne(key, ctx, value, ttl, true), this.#counters);
+    this.#computations = new Computations(this.#cache, (key, ctx, value, ttl) => this.#saveOne('withCache', key, ctx, value, ttl, true), this.#counters);
     this.#timer = startSweepTimer(this.#cache, (cache) => cache.purgeExpired(), this.#options.cleanupIntervalMs);
+    if (this.#options.logger !== undefined) logManagerEvents(this, this.#options.logger);
+  }
+
+  /** Subscribes to an event (see ManagerEventMap and the README); payloads never carry values. */
+  on<E extends ManagerEventName>(event: E, listener: ManagerListener<E>): this {
+    this.#emitter().add(event, listener, false);
+    return this;
+  }
+
+  /** Like `on`, removed after its first call. */
+  once<E extends ManagerEventName>(event: E, listener: ManagerListener<E>): this {
+    this.#emitter().add(event, listener, true);
+    return this;
+  }
+
+  off<E extends ManagerEventName>(event: E, listener: ManagerListener<E>): this {
+    this.#events?.remove(event, listener);
+    return this;
+  }
+
+  #emitter(): ManagerEvents {
+    this.#events ??= new ManagerEvents(() => setTracking(this, this.#events));
+    return this.#events;
   }
 
   /** The value, or `options.default` when the key is missing or expired. */
@@ -84,6 +113,7 @@ export class MemoryManager {
     const ck = compositeKey(key, contextId);
     if (options === undefined || options.useCache !== false) {
       const hit = this.#cache.hit(ck);
+      if (this.#events !== undefined && this.#events.lookups) this.#events.lookup(hit !== undefined, 'load', key, contextId);
       if (hit !== undefined) return cloneValue(hit.value) as T;
       const found = await this.#cache.read(key, contextId, ck);
       return found === MISSING ? options?.default : (cloneValue(found) as T);
@@ -99,7 +129,7 @@ export class MemoryManager {
     validateId(key, 'key');
     validateId(contextId, 'contextId');
     const ttl = resolveTtl(options?.ttl, this.#options.memoryTtl);
-    await this.#saveOne(key, contextId, data, ttl, options?.updateCache !== false);
+    await this.#saveOne('save', key, contextId, data, ttl, options?.updateCache !== false);
   }
 
   /** True when the key existed in the store. */
@@ -109,6 +139,7 @@ export class MemoryManager {
     validateId(contextId, 'contextId');
     const existed = await this.#cache.mutate([key], contextId, () => this.#primary.deleteContext(key, contextId));
     this.#counters.deletes++;
+    this.#events?.emit('delete', { key, contextId, existed });
     await this.#bus?.publish({ type: 'keys', contextId, keys: [key] });
     return existed;
   }
@@ -118,7 +149,9 @@ export class MemoryManager {
     this.#assertOpen();
     validateId(key, 'key');
     validateId(contextId, 'contextId');
-    if (this.#cache.hit(compositeKey(key, contextId)) !== undefined) return true;
+    const hit = this.#cache.hit(compositeKey(key, contextId)) !== undefined;
+    if (this.#events !== undefined && this.#events.lookups) this.#events.lookup(hit, 'exists', key, contextId);
+    if (hit) return true;
     this.#counters.loads++;
     return this.#guard(this.#primary.exists(key, contextId));
   }
@@ -128,7 +161,7 @@ export class MemoryManager {
     this.#assertOpen();
     validateKeys(keys);
     validateId(contextId, 'contextId');
-    const found = await this.#cache.readMany(keys, contextId);
+    const found = await this.#cache.readMany(keys, contextId, this.#lookups('bulkLoad', contextId));
     return copiesAsRecord<T>(keys, found, options?.default);
   }
 
@@ -139,7 +172,7 @@ export class MemoryManager {
     const ttl = resolveTtl(options?.ttl, this.#options.memoryTtl);
     const pairs = bulkEntryPairs(entries);
     if (pairs.length === 0) return;
-    await this.#bulkWrite(pairs, contextId, ttl, options?.updateCache !== false);
+    await this.#bulkWrite('bulkSave', pairs, contextId, ttl, options?.updateCache !== false);
   }
 
   /**
@@ -161,6 +194,7 @@ export class MemoryManager {
     try {
       const removed = await this.#guard(all ? this.#primary.clear() : this.#primary.clear(contextId));
       if (vectors !== undefined) await this.#guard(all ? vectors.clear() : vectors.clear(contextId));
+      this.#events?.emit('clear', { contextId, removed });
       return removed;
     } finally {
       if (options?.clearCache !== false) {
@@ -188,6 +222,7 @@ export class MemoryManager {
     const ck = compositeKey(key, contextId);
     if (!forced) {
       const hit = this.#cache.hit(ck);
+      if (this.#events !== undefined && this.#events.lookups) this.#events.lookup(hit !== undefined, 'withCache', key, contextId);
       if (hit !== undefined) return cloneValue(hit.value) as T;
     }
     if (options?.distributed === true) {
@@ -199,8 +234,9 @@ export class MemoryManager {
           key,
           contextId,
           fn,
-          save: (value) => this.#saveOne(key, contextId, value, ttl, true),
+          save: (value) => this.#saveOne('withCache', key, contextId, value, ttl, true),
           waitMs: timeoutMs ?? DISTRIBUTED_WAIT_MS,
+          emit: this.#events && ((event, payload) => this.#events?.emit(event, payload)),
         });
       return cloneValue(await this.#computations.run(job, key, contextId, ck, ttl, forced, timeoutMs, true)) as T;
     }
@@ -223,12 +259,12 @@ export class MemoryManager {
     validateKeys(keys);
     validateId(contextId, 'contextId');
     const ttl = resolveTtl(options?.ttl, this.#options.memoryTtl);
-    const found = await this.#cache.readMany(keys, contextId);
+    const found = await this.#cache.readMany(keys, contextId, this.#lookups('withBulkCache', contextId));
     const missing = [...new Set(keys)].filter((key) => !found.has(key));
     if (missing.length > 0) {
       const produced = await this.#guard(Promise.resolve().then(() => fn(missing.slice())));
       const pairs = pickEntries(produced, missing, 'withBulkCache fn');
-      if (pairs.length > 0) await this.#bulkWrite(pairs, contextId, ttl, true);
+      if (pairs.length > 0) await this.#bulkWrite('withBulkCache', pairs, contextId, ttl, true);
       for (const [key, value] of pairs) found.set(key, value);
     }
     return copiesAsRecord<T>(keys, found, undefined);
@@ -310,21 +346,34 @@ export class MemoryManager {
     return this.#closing;
   }
 
-  async #saveOne(key: string, contextId: string, data: unknown, ttl: number | null, updateCache: boolean): Promise<void> {
+  async #saveOne(op: ManagerOp, key: string, contextId: string, data: unknown, ttl: number | null, updateCache: boolean): Promise<void> {
     const copies = updateCache ? [copyForCache(data)] : undefined;
     const expiresAt = expiresAtFor(ttl);
     await this.#cache.mutate([key], contextId, () => this.#primary.saveContext(key, contextId, data, { ttl }), copies, expiresAt);
     this.#counters.saves++;
+    if (this.#events?.has('write')) this.#events.emit('write', writeEvent(op, contextId, [key], [data], encodedSize));
     await this.#bus?.publish({ type: 'keys', contextId, keys: [key] });
   }
 
-  async #bulkWrite(pairs: Array<[string, unknown]>, contextId: string, ttl: number | null, updateCache: boolean): Promise<void> {
+  async #bulkWrite(op: ManagerOp, pairs: Array<[string, unknown]>, contextId: string, ttl: number | null, updateCache: boolean): Promise<void> {
     const keys = pairs.map(([key]) => key);
     const copies = updateCache ? pairs.map(([, value]) => copyForCache(value)) : undefined;
     const entries = new Map(pairs);
     const expiresAt = expiresAtFor(ttl);
     await this.#cache.mutate(keys, contextId, () => this.#primary.bulkSave(entries, contextId, { ttl }), copies, expiresAt);
     this.#counters.saves++;
+    if (this.#events?.has('write')) {
+      this.#events.emit(
+        'write',
+        writeEvent(
+          op,
+          contextId,
+          keys,
+          pairs.map(([, value]) => value),
+          encodedSize,
+        ),
+      );
+    }
     await this.#bus?.publish({ type: 'keys', contextId, keys });
   }
 
@@ -338,6 +387,13 @@ export class MemoryManager {
     }
   }
 
+  /** The per-key hit/miss reporter for a bulk read, when someone listens. */
+  #lookups(op: ManagerOp, contextId: string): ((hit: boolean, key: string) => void) | undefined {
+    const events = this.#events;
+    if (events === undefined || !events.lookups) return undefined;
+    return (hit, key) => events.lookup(hit, op, key, contextId);
+  }
+
   #vectorStore(): BaseVectorStore {
     this.#assertOpen();
     if (this.#vectors === undefined) throw invalidArgument(NO_VECTORS, { field: 'vectorStore' });
@@ -348,6 +404,8 @@ export class MemoryManager {
     if (this.#closing !== undefined) throw closedError('MemoryManager');
   }
 }
+
+const encodedSize = (value: unknown): number => serializeData(value).length;
 
 async function closeAll(primary: BaseMemory, vectors: BaseVectorStore | undefined, bus: BusLink | undefined): Promise<void> {
   const results = await Promise.allSettled([primary.close(), vectors?.close(), bus?.close()]);

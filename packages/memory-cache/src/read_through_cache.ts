@@ -58,8 +58,11 @@ export class ReadThroughCache {
     return flight.promise;
   }
 
-  /** Cache-owned values of the found keys: L1 hits, reads already in flight, then one bulk read. */
-  async readMany(keys: readonly string[], contextId: string): Promise<Map<string, unknown>> {
+  /**
+   * Cache-owned values of the found keys: L1 hits, reads already in flight, then one bulk read.
+   * `observe` hears each distinct key's L1 lookup (for the manager's cache:hit/miss events).
+   */
+  async readMany(keys: readonly string[], contextId: string, observe?: (hit: boolean, key: string) => void): Promise<Map<string, unknown>> {
     const found = new Map<string, unknown>();
     const seen = new Set<string>();
     const joined: Array<[string, Promise<unknown>]> = [];
@@ -69,6 +72,7 @@ export class ReadThroughCache {
       seen.add(key);
       const ck = compositeKey(key, contextId);
       const hit = this.#l1.get(ck);
+      observe?.(hit !== undefined, key);
       if (hit !== undefined) {
         found.set(key, hit.value);
         continue;

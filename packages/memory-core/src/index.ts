@@ -14,3 +14,5 @@ export type {
 } from './base_vector_store.js';
 export type { InvalidationBus, InvalidationBusState, InvalidationMessage } from './invalidation_bus.js';
 export type { DistributedLockHandle, DistributedLockRequest, DistributedLocks } from './distributed_locks.js';
+export { checkLogger, debugEnabled, logId } from './logger.js';
+export type { EngramLogger } from './logger.js';

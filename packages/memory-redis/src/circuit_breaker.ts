@@ -60,6 +60,7 @@ function wholeNumber(value: unknown, name: string, min: number, max: number): nu
 export class CircuitBreaker {
   readonly #options: ResolvedBreakerOptions;
   readonly #now: () => number;
+  readonly #changed: ((state: BreakerState) => void) | undefined;
   #state: BreakerState = 'closed';
   #failures = 0;
   #retryAt = 0;
@@ -67,9 +68,11 @@ export class CircuitBreaker {
   #opened = 0;
   #rejected = 0;
 
-  constructor(options: ResolvedBreakerOptions, now: () => number = Date.now) {
+  /** `changed` hears every opening and closing (for the store's warn logs); half-open is not reported. */
+  constructor(options: ResolvedBreakerOptions, now: () => number = Date.now, changed?: (state: BreakerState) => void) {
     this.#options = options;
     this.#now = now;
+    this.#changed = changed;
   }
 
   get state(): BreakerState {
@@ -108,7 +111,9 @@ export class CircuitBreaker {
 
   succeeded(): void {
     this.#failures = 0;
+    if (this.#state === 'closed') return;
     this.#state = 'closed';
+    this.#changed?.('closed');
   }
 
   /** Counts `error` when it is a connection failure; any other error ends a probe as a success would (the server answered). */
@@ -120,9 +125,11 @@ export class CircuitBreaker {
     this.#failures++;
     this.#lastFailure = error as MemoryError;
     if (this.#state === 'half-open' || this.#failures >= this.#options.failureThreshold) {
-      if (this.#state !== 'open') this.#opened++;
+      const opening = this.#state !== 'open';
+      if (opening) this.#opened++;
       this.#state = 'open';
       this.#retryAt = this.#now() + this.#options.cooldownMs;
+      if (opening) this.#changed?.('open');
     }
   }
 }

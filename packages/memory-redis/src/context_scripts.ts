@@ -9,130 +9,115 @@ import type { ContextKeys, EntryKeys } from './redis_keys.js';
  * Cluster slot. The `#!lua` shebang (Redis >= 7) makes Redis refuse a script up front when it is
  * out of memory instead of failing half-way, and enforces the one-slot rule on clusters.
  *
- * Index: `ZADD index <expiry ms | inf> <member>`. Scores come from the server clock (TIME), the
- * clock that expires the values, so pruning (`score < now`) never drops a live member. The index
- * expires no earlier than its longest-lived member (plus SLACK_MS, so a busy context extends it
- * once a minute rather than on every save) and is persistent while any member is: a context
- * nobody touches again leaves nothing behind.
+ * A context's index is two plain sets of escaped keys: `index` for values saved with a TTL,
+ * `persistent` for values saved without. A member is in at most one of them (adding it to one
+ * removes it from the other), and a script adds the member before it SETs the value, so a live
+ * value is always listed: the index may hold extra members (values that expired since), never
+ * miss one. A save runs no more commands than it must (a repeated save of one key: SADD, SET,
+ * PEXPIRE), because each command inside a script costs server time that a bare SET does not pay.
  *
- * Numbers are passed to redis.call as Lua numbers: Redis formats them with %.17g, exact for the
- * integer milliseconds used here.
+ * - `index` expires with its longest-lived member: every TTL save pushes its expiry to at least
+ *   the value's (`PEXPIRE … GT`, after the SET, on the same server clock). `persistent` holds
+ *   only values that never expire and vanishes, like any empty set, with its last member. So an
+ *   abandoned context leaves no key behind.
+ * - Members of expired values are pruned by sampling: each TTL save that adds members checks two
+ *   random members per added one (SRANDMEMBER + EXISTS of their values) and removes the dead.
+ *   With two checks per addition, dead members settle below half of the index in steady state,
+ *   so the index stays within about twice the context's live keys, without a per-save clock read
+ *   or score bookkeeping. `clear(ctx)` removes dead members with everything else.
  */
 const PRELUDE = `#!lua
-local SLACK_MS = 60000
-local function now_ms()
-  local t = redis.call('TIME')
-  return t[1] * 1000 + math.floor(t[2] / 1000)
-end
--- Recomputes the index expiry from its highest score; used only after a persistent member left.
-local function settle(index)
-  local top = redis.call('ZRANGE', index, -1, -1, 'WITHSCORES')
-  if #top == 0 then return end
-  if top[2] == 'inf' then
-    redis.call('PERSIST', index)
-  else
-    redis.call('PEXPIREAT', index, tonumber(top[2]) + SLACK_MS)
+-- Removes members of \`index\` whose value is gone, among up to \`count\` random ones.
+local function prune(index, value_prefix, count)
+  local dead = {}
+  for _, member in ipairs(redis.call('SRANDMEMBER', index, count)) do
+    if redis.call('EXISTS', value_prefix .. member) == 0 then dead[#dead + 1] = member end
+  end
+  -- unpack() is bounded by the Lua C stack, so members go in slices of 500.
+  for first = 1, #dead, 500 do
+    redis.call('SREM', index, unpack(dead, first, math.min(first + 499, #dead)))
   end
 end
--- After adding members with a finite score: extend the index, or settle it if it was persistent
--- only because of a member that is now finite.
-local function extend(index, expiry, score, lost_persistent)
-  if expiry == -1 then
-    if lost_persistent and redis.call('ZCOUNT', index, 'inf', 'inf') == 0 then settle(index) end
-  elseif expiry < score then
-    redis.call('PEXPIREAT', index, score + SLACK_MS)
-  end
+-- The index expires no earlier than a value just saved with \`ttl\` ms; NX covers an index this
+-- script has just created (GT treats a key without expiry as infinite and would not set one).
+local function cover(index, ttl)
+  if redis.call('PEXPIRE', index, ttl, 'GT') == 0 then redis.call('PEXPIRE', index, ttl, 'NX') end
 end
 `;
 
-/** KEYS: value, index. ARGV: member, payload, ttl ms (0 = never). Returns 1. */
+/** KEYS: value, index, persistent. ARGV: member, payload, ttl ms ('0' = never). Returns 1. */
 const SAVE = `${PRELUDE}
-local index = KEYS[2]
-local ttl = tonumber(ARGV[3])
--- ZADD goes first: it is the one call that can fail (WRONGTYPE), so a failure writes nothing.
-if ttl == 0 then
-  redis.call('ZADD', index, 'inf', ARGV[1])
-  redis.call('SET', KEYS[1], ARGV[2])
-  redis.call('PERSIST', index)
+local value, index, persistent = KEYS[1], KEYS[2], KEYS[3]
+local member, ttl = ARGV[1], ARGV[3]
+-- Index writes go first: they are the calls that can fail (WRONGTYPE), so a failure writes no value.
+if ttl == '0' then
+  if redis.call('SADD', persistent, member) == 1 then redis.call('SREM', index, member) end
+  redis.call('SET', value, ARGV[2])
   return 1
 end
-local now = now_ms()
-local score = now + ttl
-local expiry = redis.call('PEXPIRETIME', index)
-local previous = false
-if expiry == -1 then previous = redis.call('ZSCORE', index, ARGV[1]) end
-if redis.call('ZADD', index, score, ARGV[1]) == 1 then
-  -- The index only grows when a member is added: prune expired members then.
-  redis.call('ZREMRANGEBYSCORE', index, '-inf', '(' .. now)
-end
-redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
-extend(index, expiry, score, previous == 'inf')
+local added = redis.call('SADD', index, member)
+if added == 1 then redis.call('SREM', persistent, member) end
+redis.call('SET', value, ARGV[2], 'PX', ttl)
+cover(index, ttl)
+if added == 1 then prune(index, string.sub(value, 1, #value - #member), 2) end
 return 1
 `;
 
-/** KEYS: index, value 1..n. ARGV: ttl ms (0 = never), member 1..n, payload 1..n. Returns n. */
+/** KEYS: index, persistent, value 1..n. ARGV: ttl ms ('0' = never), member 1..n, payload 1..n. Returns n. */
 const BULK_SAVE = `${PRELUDE}
-local index = KEYS[1]
-local ttl = tonumber(ARGV[1])
-local n = #KEYS - 1
-local now = now_ms()
-local score = 'inf'
-if ttl > 0 then score = now + ttl end
-local expiry = redis.call('PEXPIRETIME', index)
-local lost_persistent = false
+local index, persistent, ttl = KEYS[1], KEYS[2], ARGV[1]
+local n = #KEYS - 2
+local target, other = index, persistent
+if ttl == '0' then target, other = persistent, index end
 local added = 0
--- unpack() is bounded by the Lua C stack, so members go in slices of 500.
-for first = 1, n, 500 do
-  local last = math.min(first + 499, n)
-  local members, scored = {}, {}
-  for i = first, last do
-    members[#members + 1] = ARGV[1 + i]
-    scored[#scored + 1] = score
-    scored[#scored + 1] = ARGV[1 + i]
-  end
-  if ttl > 0 and expiry == -1 and not lost_persistent then
-    for _, s in ipairs(redis.call('ZMSCORE', index, unpack(members))) do
-      if s == 'inf' then lost_persistent = true end
-    end
-  end
-  added = added + redis.call('ZADD', index, unpack(scored))
+for first = 2, n + 1, 500 do
+  added = added + redis.call('SADD', target, unpack(ARGV, first, math.min(first + 499, n + 1)))
 end
-if added > 0 then redis.call('ZREMRANGEBYSCORE', index, '-inf', '(' .. now) end
-for i = 1, n do
-  if ttl > 0 then
-    redis.call('SET', KEYS[1 + i], ARGV[1 + n + i], 'PX', ARGV[1])
-  else
-    redis.call('SET', KEYS[1 + i], ARGV[1 + n + i])
-  end
+if added > 0 and redis.call('EXISTS', other) == 1 then
+  for first = 2, n + 1, 500 do redis.call('SREM', other, unpack(ARGV, first, math.min(first + 499, n + 1))) end
 end
-if ttl > 0 then extend(index, expiry, score, lost_persistent) else redis.call('PERSIST', index) end
+if ttl == '0' then
+  for i = 1, n do redis.call('SET', KEYS[2 + i], ARGV[1 + n + i]) end
+  return n
+end
+for i = 1, n do redis.call('SET', KEYS[2 + i], ARGV[1 + n + i], 'PX', ttl) end
+cover(index, ttl)
+if added > 0 then
+  -- A freshly created index holds only the values just written: nothing to prune.
+  local size = redis.call('SCARD', index)
+  if size > added then prune(index, string.sub(KEYS[3], 1, #KEYS[3] - #ARGV[2]), math.min(2 * added, size)) end
+end
 return n
 `;
 
-/** KEYS: value, index. ARGV: member. Returns 1 when the value existed. */
-const DELETE = `${PRELUDE}
-local previous = redis.call('ZSCORE', KEYS[2], ARGV[1])
-redis.call('ZREM', KEYS[2], ARGV[1])
-local existed = redis.call('DEL', KEYS[1])
-if previous == 'inf' and redis.call('ZCOUNT', KEYS[2], 'inf', 'inf') == 0 then settle(KEYS[2]) end
-return existed
+/** KEYS: value, index, persistent. ARGV: member. Returns 1 when the value existed. */
+const DELETE = `#!lua
+redis.call('SREM', KEYS[2], ARGV[1])
+redis.call('SREM', KEYS[3], ARGV[1])
+return redis.call('DEL', KEYS[1])
 `;
 
 /**
- * KEYS: index. ARGV: value-key prefix. Returns how many live values were removed. The value keys
- * are built from the index members; they share the index's slot, which Redis allows.
+ * KEYS: index, persistent. ARGV: value-key prefix. Returns how many live values were removed. The
+ * value keys are built from the members; they share the index's slot, which Redis allows.
  */
-const CLEAR_CONTEXT = `${PRELUDE}
+const CLEAR_CONTEXT = `#!lua
 local removed = 0
--- Slices of 500 keep Lua's memory and unpack() bounded for contexts of any size.
-for first = 0, redis.call('ZCARD', KEYS[1]) - 1, 500 do
-  local batch = {}
-  for _, member in ipairs(redis.call('ZRANGE', KEYS[1], first, first + 499)) do
-    batch[#batch + 1] = ARGV[1] .. member
-  end
-  if #batch > 0 then removed = removed + redis.call('UNLINK', unpack(batch)) end
+for _, index in ipairs(KEYS) do
+  -- SSCAN batches keep Lua's memory and unpack() bounded for contexts of any size. A member seen
+  -- twice is harmless: UNLINK counts only keys that still existed.
+  local cursor = '0'
+  repeat
+    local reply = redis.call('SSCAN', index, cursor, 'COUNT', 500)
+    cursor = reply[1]
+    local batch = {}
+    for _, member in ipairs(reply[2]) do batch[#batch + 1] = ARGV[1] .. member end
+    for first = 1, #batch, 500 do
+      removed = removed + redis.call('UNLINK', unpack(batch, first, math.min(first + 499, #batch)))
+    end
+  until cursor == '0'
+  redis.call('UNLINK', index)
 end
-redis.call('UNLINK', KEYS[1])
 return removed
 `;
 
@@ -145,27 +130,27 @@ const scripts = {
 
 /** Sets a value and indexes it. `ttlMs` '0' means no expiry. */
 export function saveEntry(client: RedisClient, keys: EntryKeys, payload: Buffer, ttlMs: string): Promise<unknown> {
-  return scripts.save.run(client, [keys.value, keys.index], [keys.member, payload, ttlMs]);
+  return scripts.save.run(client, [keys.value, keys.index, keys.persistent], [keys.member, payload, ttlMs]);
 }
 
 /** Sets every value of one context and indexes them, in one script. */
 export function saveEntries(
   client: RedisClient,
-  index: string,
+  keys: ContextKeys,
   valueKeys: readonly string[],
   members: readonly string[],
   payloads: readonly Buffer[],
   ttlMs: string,
 ): Promise<unknown> {
-  return scripts.bulkSave.run(client, [index, ...valueKeys], [ttlMs, ...members, ...payloads]);
+  return scripts.bulkSave.run(client, [keys.index, keys.persistent, ...valueKeys], [ttlMs, ...members, ...payloads]);
 }
 
 /** Removes a value and its index member; resolves to 1 when the value existed. */
 export function deleteEntry(client: RedisClient, keys: EntryKeys): Promise<number> {
-  return scripts.delete.run(client, [keys.value, keys.index], [keys.member]) as Promise<number>;
+  return scripts.delete.run(client, [keys.value, keys.index, keys.persistent], [keys.member]) as Promise<number>;
 }
 
 /** Removes every value of a context and its index; resolves to how many live values were removed. */
 export function clearContext(client: RedisClient, keys: ContextKeys): Promise<number> {
-  return scripts.clearContext.run(client, [keys.index], [keys.valuePrefix]) as Promise<number>;
+  return scripts.clearContext.run(client, [keys.index, keys.persistent], [keys.valuePrefix]) as Promise<number>;
 }

@@ -26,6 +26,19 @@ export function encodeEntry(value: unknown, expiresAt: number | null, maxValueBy
 }
 
 export function decodeEntry<T>(bytes: Buffer): MemoryEntry<T> {
+  checkHeader(bytes);
+  const expiresAt = Number(bytes.readBigUInt64BE(2));
+  const value = deserializeData(bytes.subarray(HEADER_BYTES)) as T;
+  return { value, expiresAt: expiresAt === 0 ? null : expiresAt };
+}
+
+/** The value alone, for loads that do not report the expiry: the same checks, no BigInt read. */
+export function decodeValue<T>(bytes: Buffer): T {
+  checkHeader(bytes);
+  return deserializeData(bytes.subarray(HEADER_BYTES)) as T;
+}
+
+function checkHeader(bytes: Buffer): void {
   if (bytes.length <= HEADER_BYTES || bytes[0] !== MAGIC) {
     throw new MemoryError(
       ErrorCode.SERIALIZATION_ERROR,
@@ -40,7 +53,4 @@ export function decodeEntry<T>(bytes: Buffer): MemoryEntry<T> {
       { details: { reason: 'unknown-version', version: bytes[1] } },
     );
   }
-  const expiresAt = Number(bytes.readBigUInt64BE(2));
-  const value = deserializeData(bytes.subarray(HEADER_BYTES)) as T;
-  return { value, expiresAt: expiresAt === 0 ? null : expiresAt };
 }

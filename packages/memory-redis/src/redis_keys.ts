@@ -5,12 +5,16 @@ import { escapeGlob, escapeKeyPart, validateId } from '@engram/memory-utils';
  * tag, so its values and its index share one Redis Cluster slot and can travel together in one
  * script or MGET:
  *
- *   value  `{prefix}:m:{<ctx>}:<key>`  (exactly generateMemoryKey from @engram/memory-utils)
- *   index  `{prefix}:i:{<ctx>}`        sorted set of escaped keys scored by expiry
+ *   value       `{prefix}:m:{<ctx>}:<key>`  (exactly generateMemoryKey from @engram/memory-utils)
+ *   index       `{prefix}:i:{<ctx>}`        set of the escaped keys saved with a TTL; expires with its longest-lived member
+ *   persistent  `{prefix}:p:{<ctx>}`        set of the escaped keys saved without TTL; no expiry
  */
 
 export interface ContextKeys {
+  /** Members whose values have a TTL. */
   readonly index: string;
+  /** Members whose values never expire. */
+  readonly persistent: string;
   /** A value key is this plus the escaped key, which is also its index member. */
   readonly valuePrefix: string;
 }
@@ -31,7 +35,7 @@ export function escapeId(id: string): string {
 export function contextKeys(contextId: string, prefix: string): ContextKeys {
   validateId(contextId, 'contextId');
   const tag = `{${escapeId(contextId)}}`;
-  return { index: `${prefix}:i:${tag}`, valuePrefix: `${prefix}:m:${tag}:` };
+  return { index: `${prefix}:i:${tag}`, persistent: `${prefix}:p:${tag}`, valuePrefix: `${prefix}:m:${tag}:` };
 }
 
 /** Validates and escapes each id once (this runs on every operation). */
@@ -39,16 +43,16 @@ export function entryKeys(key: string, contextId: string, prefix: string): Entry
   validateId(key, 'key');
   const context = contextKeys(contextId, prefix);
   const member = escapeId(key);
-  return { index: context.index, valuePrefix: context.valuePrefix, value: context.valuePrefix + member, member };
+  return { index: context.index, persistent: context.persistent, valuePrefix: context.valuePrefix, value: context.valuePrefix + member, member };
 }
 
 /**
  * SCAN patterns for everything one store owns. The `{` right after the kind letter matters: a
- * prefix cannot contain braces, so `engram:[mi]:{*` can never match the keys of a store whose
+ * prefix cannot contain braces, so `engram:[mip]:{*` can never match the keys of a store whose
  * prefix merely starts with `engram` (such as `engram:x`).
  */
 export function ownedKeysPattern(prefix: string): string {
-  return `${escapeGlob(prefix)}:[mi]:{*`;
+  return `${escapeGlob(prefix)}:[mip]:{*`;
 }
 
 export function valueKeysPattern(prefix: string): string {

@@ -1,5 +1,5 @@
 import type { ConnectionOptions as TlsOptions } from 'node:tls';
-import { invalidArgument, type Ttl } from '@engram/memory-core';
+import { checkLogger, invalidArgument, type EngramLogger, type Ttl } from '@engram/memory-core';
 import { ExpirationPolicy, resolveMaxValueBytes, resolveTtl, validatePrefix } from '@engram/memory-utils';
 import type { Cluster, Redis } from 'ioredis';
 import { resolveBreakerOptions, type CircuitBreakerOptions, type ResolvedBreakerOptions } from './circuit_breaker.js';
@@ -45,6 +45,11 @@ export interface RedisMemoryOptions {
   maxValueBytes?: number;
   /** Fail fast while the server is unreachable; `false` turns it off. Default `{ failureThreshold: 5, cooldownMs: 1000 }`. */
   circuitBreaker?: CircuitBreakerOptions | false;
+  /**
+   * A pino-shaped logger. Default none (silent). warn: circuit breaker opened/closed; error: failed
+   * operations with their code. Never values, keys, passwords or URLs with credentials.
+   */
+  logger?: EngramLogger;
 }
 
 export interface ResolvedOptions {
@@ -55,6 +60,7 @@ export interface ResolvedOptions {
   client: Redis | Cluster | undefined;
   maxValueBytes: number;
   circuitBreaker: ResolvedBreakerOptions | undefined;
+  logger: EngramLogger | undefined;
 }
 
 const CONNECTION_FIELDS = [
@@ -69,7 +75,7 @@ const CONNECTION_FIELDS = [
   'connectTimeout',
   'poolSize',
 ] as const;
-const KNOWN_FIELDS = new Set<string>([...CONNECTION_FIELDS, 'keyPrefix', 'defaultTtl', 'client', 'cluster', 'maxValueBytes', 'circuitBreaker']);
+const KNOWN_FIELDS = new Set<string>([...CONNECTION_FIELDS, 'keyPrefix', 'defaultTtl', 'client', 'cluster', 'maxValueBytes', 'circuitBreaker', 'logger']);
 
 export function resolveOptions(options: unknown): ResolvedOptions {
   if (options === undefined) options = {};
@@ -89,7 +95,11 @@ export function resolveOptions(options: unknown): ResolvedOptions {
   const keyPrefix = fields.keyPrefix ?? 'engram';
   validatePrefix(keyPrefix);
   const defaultTtl = resolveTtl(fields.defaultTtl, ExpirationPolicy.DEFAULT, 'defaultTtl');
-  const limits = { maxValueBytes: resolveMaxValueBytes(fields.maxValueBytes), circuitBreaker: resolveBreakerOptions(fields.circuitBreaker) };
+  const limits = {
+    maxValueBytes: resolveMaxValueBytes(fields.maxValueBytes),
+    circuitBreaker: resolveBreakerOptions(fields.circuitBreaker),
+    logger: checkLogger(fields.logger),
+  };
 
   if (fields.client !== undefined) {
     // Duck-typed: a second copy of ioredis in node_modules would fail instanceof.

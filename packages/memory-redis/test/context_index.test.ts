@@ -29,43 +29,81 @@ afterEach(async () => {
 });
 
 const indexKey = (ctx: string, p = prefix) => `${p}:i:{${escapeKeyPart(ctx)}}`;
+const persistentKey = (ctx: string, p = prefix) => `${p}:p:{${escapeKeyPart(ctx)}}`;
+const members = async (key: string) => (await raw.smembers(key)).sort();
+/** Members of the TTL index whose value is gone. */
+const deadMembers = async (ctx: string) => {
+  let dead = 0;
+  for (const member of await raw.smembers(indexKey(ctx))) {
+    if ((await raw.exists(`${prefix}:m:{${escapeKeyPart(ctx)}}:${member}`)) === 0) dead++;
+  }
+  return dead;
+};
 
 describe('the per-context index', () => {
-  it('lists every saved key of the context, scored by expiry', async () => {
+  it('lists every saved key: TTL keys in the index, keys without TTL in the persistent set', async () => {
     await store.saveContext('a', 'ctx', 1, { ttl: 60 });
     await store.bulkSave({ 'b:*': 2, c: 3 }, 'ctx', { ttl: null });
-    const entries = await raw.zrange(indexKey('ctx'), '0', '-1', 'WITHSCORES');
-    const scores = Object.fromEntries(entries.flatMap((v, i, all) => (i % 2 === 0 ? [[v, all[i + 1]]] : [])));
-    expect(Object.keys(scores).sort()).toEqual([escapeKeyPart('a'), escapeKeyPart('b:*'), 'c'].sort());
-    expect(scores[escapeKeyPart('b:*')]).toBe('inf');
-    expect(Number(scores.a)).toBeGreaterThan(Date.now() + 50_000);
+    expect(await members(indexKey('ctx'))).toEqual(['a']);
+    expect(await members(persistentKey('ctx'))).toEqual([escapeKeyPart('b:*'), 'c'].sort());
+    expect(await raw.pttl(persistentKey('ctx'))).toBe(-1);
+    // A key moves between the two when its TTL kind changes: it is never listed twice.
+    await store.saveContext('c', 'ctx', 3, { ttl: 60 });
+    await store.bulkSave({ a: 1 }, 'ctx', { ttl: null });
+    expect(await members(indexKey('ctx'))).toEqual(['c']);
+    expect(await members(persistentKey('ctx'))).toEqual([escapeKeyPart('b:*'), 'a'].sort());
   });
 
-  it('prunes a member whose value expired when the context is next written', async () => {
+  it('prunes a member whose value expired when the context next gains a key', async () => {
     await store.saveContext('short', 'ctx', 1, { ttl: 1 });
-    expect(await raw.zscore(indexKey('ctx'), 'short')).not.toBeNull();
+    expect(await raw.sismember(indexKey('ctx'), 'short')).toBe(1);
     await sleep(1_200);
     await store.saveContext('other', 'ctx', 2, { ttl: 60 });
-    expect(await raw.zscore(indexKey('ctx'), 'short')).toBeNull();
-    expect(await raw.zscore(indexKey('ctx'), 'other')).not.toBeNull();
+    expect(await raw.sismember(indexKey('ctx'), 'short')).toBe(0);
+    expect(await raw.sismember(indexKey('ctx'), 'other')).toBe(1);
   });
 
-  it('has an expiry once no member is persistent, at least as late as every member', async () => {
+  it('keeps dead members a minority of a busy context whose keys keep expiring (sampled pruning)', async () => {
+    await store.saveContext('anchor', 'busy', 0, { ttl: 60 }); // keeps the index alive past the others
+    await store.bulkSave(new Map(Array.from({ length: 200 }, (_, i) => [`old-${i}`, i])), 'busy', { ttl: 1 });
+    await sleep(1_200);
+    expect(await deadMembers('busy')).toBe(200);
+    // Two random members checked per added key: ~2·ln(2.5) ≈ 1.8 e-foldings over these 300 saves, ~30 dead left.
+    for (let i = 0; i < 300; i++) await store.saveContext(`new-${i}`, 'busy', i, { ttl: 60 });
+    expect(await deadMembers('busy')).toBeLessThan(100);
+    expect(await raw.scard(indexKey('busy'))).toBeLessThan(401);
+    // A bulk that adds as many keys as the index holds checks every member.
+    await store.bulkSave(new Map(Array.from({ length: 400 }, (_, i) => [`bulk-${i}`, i])), 'busy', { ttl: 60 });
+    expect(await deadMembers('busy')).toBe(0);
+    expect(await raw.scard(indexKey('busy'))).toBe(701);
+  });
+
+  it('the TTL index outlives every member; the persistent set never expires and holds only keys without TTL', async () => {
     await store.saveContext('p', 'ctx', 1, { ttl: null });
     await store.saveContext('t', 'ctx', 2, { ttl: 120 });
-    expect(await raw.pttl(indexKey('ctx'))).toBe(-1);
+    await store.saveContext('u', 'ctx', 2, { ttl: 30 });
+    expect(await raw.pttl(persistentKey('ctx'))).toBe(-1);
+    expect(await raw.pexpiretime(indexKey('ctx'))).toBeGreaterThanOrEqual(await raw.pexpiretime(generateMemoryKey('t', 'ctx', prefix)));
 
     await store.deleteContext('p', 'ctx');
-    const afterDelete = await raw.pexpiretime(indexKey('ctx'));
-    expect(afterDelete).toBeGreaterThan(0);
-    expect(afterDelete).toBeGreaterThanOrEqual(await raw.pexpiretime(generateMemoryKey('t', 'ctx', prefix)));
+    expect(await raw.exists(persistentKey('ctx'))).toBe(0);
 
     await store.saveContext('q', 'ctx', 3, { ttl: null });
-    expect(await raw.pttl(indexKey('ctx'))).toBe(-1);
+    expect(await raw.pttl(persistentKey('ctx'))).toBe(-1);
     await store.saveContext('q', 'ctx', 3, { ttl: 300 });
+    expect(await raw.exists(persistentKey('ctx'))).toBe(0);
     expect(await raw.pexpiretime(indexKey('ctx'))).toBeGreaterThanOrEqual(
       await raw.pexpiretime(generateMemoryKey('q', 'ctx', prefix)),
     );
+  });
+
+  it('an abandoned context leaves nothing behind once its values expire', async () => {
+    await store.saveContext('a', 'gone', 1, { ttl: 1 });
+    await store.bulkSave({ b: 2, c: 3 }, 'gone', { ttl: 1 });
+    await store.saveContext('d', 'gone', 4, { ttl: null });
+    await store.saveContext('d', 'gone', 4, { ttl: 1 });
+    await sleep(1_300);
+    expect(await keysUnder(raw, prefix)).toEqual([]);
   });
 
   it('disappears with the last member: deleting or clearing leaves no key behind', async () => {
@@ -73,21 +111,46 @@ describe('the per-context index', () => {
     await store.deleteContext('only', 'ctx');
     expect(await raw.exists(indexKey('ctx'))).toBe(0);
     await store.bulkSave({ a: 1, b: 2 }, 'ctx2', { ttl: null });
-    expect(await store.clear('ctx2')).toBe(2);
+    await store.saveContext('c', 'ctx2', 3, { ttl: 60 });
+    expect(await store.clear('ctx2')).toBe(3);
     expect(await keysUnder(raw, prefix)).toEqual([]);
   });
 
   it('handles contexts larger than one script slice (500)', async () => {
     const entries = new Map(Array.from({ length: 1_234 }, (_, i) => [`k${i}`, i]));
     await store.bulkSave(entries, 'big', { ttl: null });
-    expect(await raw.zcard(indexKey('big'))).toBe(1_234);
-    expect(await raw.pttl(indexKey('big'))).toBe(-1);
+    expect(await raw.scard(persistentKey('big'))).toBe(1_234);
+    expect(await raw.pttl(persistentKey('big'))).toBe(-1);
     await store.bulkSave(entries, 'big', { ttl: 600 });
+    expect(await raw.exists(persistentKey('big'))).toBe(0);
+    expect(await raw.scard(indexKey('big'))).toBe(1_234);
     expect(await raw.pexpiretime(indexKey('big'))).toBeGreaterThanOrEqual(
       await raw.pexpiretime(generateMemoryKey('k1233', 'big', prefix)),
     );
     expect(await store.clear('big')).toBe(1_234);
     expect(await keysUnder(raw, prefix)).toEqual([]);
+  });
+
+  it('never misses a live key when saves and clear(ctx) race on several connections', async () => {
+    const pooled = new RedisMemory({ url: REDIS_URL, keyPrefix: prefix, poolSize: 4 });
+    try {
+      const work: Promise<unknown>[] = [];
+      for (let i = 0; i < 400; i++) {
+        const key = `k${i % 40}`;
+        if (i % 25 === 0) work.push(pooled.clear('race'));
+        else if (i % 3 === 0) work.push(pooled.bulkSave({ [key]: i, [`b${i % 7}`]: i }, 'race', { ttl: i % 2 === 0 ? null : 60 }));
+        else work.push(pooled.saveContext(key, 'race', i, { ttl: i % 2 === 0 ? null : 60 }));
+      }
+      await Promise.all(work);
+      const listed = new Set([...(await raw.smembers(indexKey('race'))), ...(await raw.smembers(persistentKey('race')))]);
+      const live = (await keysUnder(raw, prefix)).filter((k) => k.includes(':m:'));
+      expect(live.length).toBeGreaterThan(0);
+      for (const key of live) expect(listed.has(key.slice(key.lastIndexOf(':') + 1)), key).toBe(true);
+      expect(await store.clear('race')).toBe(live.length);
+      expect(await keysUnder(raw, prefix)).toEqual([]);
+    } finally {
+      await pooled.close();
+    }
   });
 
   it('property: after any sequence of saves and deletes, index and values agree', async () => {
@@ -106,25 +169,25 @@ describe('the per-context index', () => {
           else if (o.kind === 'bulk') await store.bulkSave(Object.fromEntries(o.keys.map((k) => [k, k])), ctx, { ttl: o.ttl });
           else await store.deleteContext(o.key, ctx);
         }
-        const members = (await raw.zrange(indexKey(ctx), '0', '-1')).sort();
-        const live: string[] = [];
-        let anyPersistent = false;
+        const finite: string[] = [];
+        const persistent: string[] = [];
         let latest = 0;
         for (const key of ['a', 'b', 'c:d', '{x}', '*']) {
-          const redisKey = generateMemoryKey(key, ctx, prefix);
-          const expireTime = await raw.pexpiretime(redisKey);
+          const expireTime = await raw.pexpiretime(generateMemoryKey(key, ctx, prefix));
           if (expireTime === -2) continue;
-          live.push(escapeKeyPart(key));
-          if (expireTime === -1) anyPersistent = true;
-          else latest = Math.max(latest, expireTime);
+          if (expireTime === -1) persistent.push(escapeKeyPart(key));
+          else {
+            finite.push(escapeKeyPart(key));
+            latest = Math.max(latest, expireTime);
+          }
         }
-        expect(members).toEqual(live.sort());
-        const indexExpiry = await raw.pexpiretime(indexKey(ctx));
-        if (live.length === 0) expect(indexExpiry).toBe(-2);
-        else if (anyPersistent) expect(indexExpiry).toBe(-1);
-        else expect(indexExpiry).toBeGreaterThanOrEqual(latest);
-        expect(await store.clear(ctx)).toBe(live.length);
-        expect(await raw.exists(indexKey(ctx))).toBe(0);
+        // No value expires during the run, so both sets are exact.
+        expect(await members(indexKey(ctx))).toEqual(finite.sort());
+        expect(await members(persistentKey(ctx))).toEqual(persistent.sort());
+        if (persistent.length > 0) expect(await raw.pttl(persistentKey(ctx))).toBe(-1);
+        if (finite.length > 0) expect(await raw.pexpiretime(indexKey(ctx))).toBeGreaterThanOrEqual(latest);
+        expect(await store.clear(ctx)).toBe(finite.length + persistent.length);
+        expect(await raw.exists(indexKey(ctx), persistentKey(ctx))).toBe(0);
       }),
       { numRuns: 60 },
     );
@@ -144,6 +207,7 @@ describe('clear', () => {
       expect(await neighbour.bulkLoad(['k', 'j'], 'ctx')).toEqual(Object.assign(Object.create(null), { k: 1, j: 2 }));
       expect(await store.loadContext('k', 'ctx-2')).toBe(3);
       expect(await raw.exists(indexKey('ctx', other))).toBe(1);
+      expect(await neighbour.clear('ctx')).toBe(2);
     } finally {
       await neighbour.close();
     }

@@ -13,8 +13,10 @@ describe('key scheme', () => {
         expect(keys.value).toBe(generateMemoryKey(key, ctx, 'engram'));
         expect(keys.value).toBe(keys.valuePrefix + keys.member);
         expect(hashTagOf(keys.value)).toBe(hashTagOf(keys.index));
+        expect(hashTagOf(keys.persistent)).toBe(hashTagOf(keys.index));
         expect(isValueKey(keys.value, 'engram')).toBe(true);
         expect(isValueKey(keys.index, 'engram')).toBe(false);
+        expect(isValueKey(keys.persistent, 'engram')).toBe(false);
       }),
       { numRuns: 300 },
     );
@@ -40,6 +42,6 @@ describe('key scheme', () => {
   });
 
   it('the ownership pattern escapes glob characters in the prefix', () => {
-    expect(ownedKeysPattern('app*[1]')).toBe('app\\*\\[1\\]:[mi]:{*');
+    expect(ownedKeysPattern('app*[1]')).toBe('app\\*\\[1\\]:[mip]:{*');
   });
 });

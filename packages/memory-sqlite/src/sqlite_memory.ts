@@ -255,7 +255,9 @@ export class SqliteMemory implements BaseMemory {
     try {
       return action();
     } catch (error) {
-      throw toMemoryError(error, operation, this.#options.path);
+      const mapped = toMemoryError(error, operation, this.#options.path);
+      this.#options.logger?.error({ component: 'SqliteMemory', op: operation, code: mapped.code }, 'sqlite operation failed');
+      throw mapped;
     }
   }
 }

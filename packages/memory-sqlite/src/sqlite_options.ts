@@ -1,4 +1,4 @@
-import { invalidArgument, type Ttl } from '@engram/memory-core';
+import { checkLogger, invalidArgument, type EngramLogger, type Ttl } from '@engram/memory-core';
 import { ExpirationPolicy, describeValue, resolveMaxValueBytes, resolveTtl, validateId } from '@engram/memory-utils';
 
 /**
@@ -25,6 +25,8 @@ export interface SqliteMemoryOptions {
   synchronous?: SqliteSynchronous;
   /** Largest encoded value a save accepts, in bytes; a bigger one is refused before anything is written. Default 8 MiB. */
   maxValueBytes?: number;
+  /** A pino-shaped logger. Default none (silent). error: failed operations with their code; never values, keys or the path. */
+  logger?: EngramLogger;
 }
 
 export interface ResolvedSqliteOptions {
@@ -37,13 +39,14 @@ export interface ResolvedSqliteOptions {
   busyTimeoutMs: number;
   synchronous: SqliteSynchronous;
   maxValueBytes: number;
+  logger: EngramLogger | undefined;
 }
 
 export const DEFAULT_PATH = './.engram/memory.db';
 export const DEFAULT_TABLE = 'engram_memory';
 export const DEFAULT_NAMESPACE = 'default';
 
-const KNOWN = new Set(['path', 'defaultTtl', 'sweepIntervalMs', 'table', 'namespace', 'busyTimeoutMs', 'synchronous', 'maxValueBytes']);
+const KNOWN = new Set(['path', 'defaultTtl', 'sweepIntervalMs', 'table', 'namespace', 'busyTimeoutMs', 'synchronous', 'maxValueBytes', 'logger']);
 // Setting a timer beyond this makes Node fire it immediately (with a warning).
 const MAX_TIMER_MS = 2 ** 31 - 1;
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
@@ -106,5 +109,6 @@ export function resolveSqliteOptions(options: SqliteMemoryOptions = {}): Resolve
     busyTimeoutMs: wholeMs(options.busyTimeoutMs, 'busyTimeoutMs', 5_000, 0),
     synchronous,
     maxValueBytes: resolveMaxValueBytes(options.maxValueBytes),
+    logger: checkLogger(options.logger),
   };
 }

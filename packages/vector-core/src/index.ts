@@ -36,3 +36,4 @@ export type { EmbeddingCacheOptions, EmbeddingCacheStats } from './embedders/emb
 export { MetadataIndex } from './memory/metadata_index.js';
 export { TopK } from './top_k.js';
 export { dotAt } from './vector_math.js';
+export type { VectorOp, VectorStoreEventMap, VectorStoreEventName, VectorStoreListener } from './vector_store_events.js';

@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import {
   ErrorCode,
   MemoryError,
+  checkLogger,
   invalidArgument,
+  type EngramLogger,
   type BaseVectorStore,
   type SearchVectorsOptions,
   type StoreStats,
@@ -21,6 +23,7 @@ import { parseFilter } from './filter.js';
 import { copyMetadata, toStoredMetadata } from './metadata.js';
 import type { BackendRecord, CollectionSpec, VectorBackend } from './vector_backend.js';
 import { normalizedCopy, normalizedEmbedding } from './vector_math.js';
+import { VectorStoreObserver, type VectorStoreEventName, type VectorStoreListener } from './vector_store_events.js';
 
 export interface VectorStoreOptions {
   /** Backend name: `memory` (default, built in), `hnsw`, `faiss`, `chroma`, `qdrant`, or one you registered. */
@@ -41,6 +44,12 @@ export interface VectorStoreOptions {
   collection?: string;
   /** Context used when a call names none. Default `default`. */
   defaultContextId?: string;
+  /**
+   * A pino-shaped logger. Default none (silent). debug: each search, store and delete with counts
+   * and timing; error: failures with their code. Context ids only as `logId` hashes; texts,
+   * vectors, metadata and apiKey never.
+   */
+  logger?: EngramLogger;
 }
 
 export const DEFAULT_CONTEXT_ID = 'default';
@@ -72,6 +81,9 @@ export class VectorStore implements BaseVectorStore {
   readonly #ready: Promise<VectorBackend>;
   #backendName: string;
   #closed = false;
+  /** None until the first `on` (or a logger): see VectorStoreObserver. */
+  #observer: VectorStoreObserver | undefined;
+  readonly #logger: EngramLogger | undefined;
 
   constructor(options: VectorStoreOptions = {}) {
     if (options.embedder && options.dimension !== undefined && options.embedder.dimension !== options.dimension) {
@@ -89,6 +101,8 @@ export class VectorStore implements BaseVectorStore {
     validateId(this.defaultContextId, 'defaultContextId');
     const cache = options.embeddingCache;
     this.#cache = cache === false ? undefined : cache instanceof EmbeddingCache ? cache : new EmbeddingCache(cache ?? {});
+    this.#logger = checkLogger(options.logger);
+    if (this.#logger !== undefined) this.#observer = new VectorStoreObserver(this.#logger);
     this.#backendName = options.backend?.name ?? options.vectorDbType ?? 'memory';
     this.#ready = this.#open(options);
     // Failures surface on the first call (or ready()); an unused store must not crash the process.
@@ -107,6 +121,24 @@ export class VectorStore implements BaseVectorStore {
     this.#backendName = backend.name;
     await backend.open(this.collection);
     return backend;
+  }
+
+  /** `search` (with result count and duration), `store`, `delete`, `error`: counts and timings, never texts or vectors. */
+  on<E extends VectorStoreEventName>(event: E, listener: VectorStoreListener<E>): this {
+    this.#observer ??= new VectorStoreObserver(this.#logger);
+    this.#observer.add(event, listener, false);
+    return this;
+  }
+
+  once<E extends VectorStoreEventName>(event: E, listener: VectorStoreListener<E>): this {
+    this.#observer ??= new VectorStoreObserver(this.#logger);
+    this.#observer.add(event, listener, true);
+    return this;
+  }
+
+  off<E extends VectorStoreEventName>(event: E, listener: VectorStoreListener<E>): this {
+    this.#observer?.remove(event, listener);
+    return this;
   }
 
   /** Resolves once the backend is loaded and the collection open; rejects with the reason it cannot be. */
@@ -144,13 +176,24 @@ export class VectorStore implements BaseVectorStore {
   }
 
   async storeVector(text: string, metadata?: VectorMetadata, options: StoreVectorOptions = {}): Promise<string> {
-    const [id] = await this.#store([{ text, metadata, vector: options.vector, id: options.id }], options.contextId, false);
+    const [id] = await this.#observedStore([{ text, metadata, vector: options.vector, id: options.id }], options.contextId, false);
     return id as string;
   }
 
   async storeVectors(items: readonly VectorItem[], options: { contextId?: string } = {}): Promise<string[]> {
     if (!Array.isArray(items)) throw invalidArgument(`items must be an array of { text, metadata?, vector?, id? } (got ${describeValue(items)})`);
-    return this.#store(items, options.contextId, true);
+    return this.#observedStore(items, options.contextId, true);
+  }
+
+  #observedStore(items: readonly VectorItem[], contextId: string | undefined, batch: boolean): Promise<string[]> {
+    const observer = this.#observer;
+    if (observer === undefined) return this.#store(items, contextId, batch);
+    return observer.track('store', this.#label(contextId), () => this.#store(items, contextId, batch), (ids) => ({ count: ids.length }));
+  }
+
+  /** The context id an event reports (the default for none; a bad one is reported as given, then refused). */
+  #label(contextId: unknown): string {
+    return typeof contextId === 'string' ? contextId : this.defaultContextId;
   }
 
   /** Validates every item before embedding or writing anything, so a bad item writes none. */
@@ -179,6 +222,17 @@ export class VectorStore implements BaseVectorStore {
   }
 
   async searchVectors(query: string, options: SearchVectorsOptions = {}): Promise<VectorSearchResult[]> {
+    const observer = this.#observer;
+    if (observer === undefined) return this.#search(query, options);
+    return observer.track(
+      'search',
+      this.#label(options?.contextId),
+      () => this.#search(query, options),
+      (hits) => ({ k: options?.k ?? 5, results: hits.length }),
+    );
+  }
+
+  async #search(query: string, options: SearchVectorsOptions): Promise<VectorSearchResult[]> {
     const backend = await this.#backend();
     if (typeof query !== 'string') throw invalidArgument(`query must be a string (got ${describeValue(query)})`, { field: 'query' });
     const k = options.k ?? 5;
@@ -194,6 +248,13 @@ export class VectorStore implements BaseVectorStore {
   }
 
   async deleteVectors(ids: readonly string[], contextId?: string): Promise<number> {
+    const observer = this.#observer;
+    if (observer === undefined) return this.#delete(ids, contextId);
+    const requested = Array.isArray(ids) ? ids.length : 0;
+    return observer.track('delete', this.#label(contextId), () => this.#delete(ids, contextId), (removed) => ({ requested, removed }));
+  }
+
+  async #delete(ids: readonly string[], contextId: string | undefined): Promise<number> {
     const backend = await this.#backend();
     if (!Array.isArray(ids)) throw invalidArgument(`ids must be an array of strings (got ${describeValue(ids)})`, { field: 'ids' });
     ids.forEach((id, i) => validateId(id, `ids[${i}]`));
@@ -226,8 +287,9 @@ export class VectorStore implements BaseVectorStore {
       collection: this.collection.name,
       model: this.embedder.model,
       dimension: this.collection.dimension,
-      embeddingCacheHits: cache ? cache.hits + cache.storeHits : null,
-      embeddingCacheMisses: cache ? cache.misses : null,
+      // 0 without a cache (rather than null): a dashboard plots numbers.
+      embeddingCacheHits: cache ? cache.hits + cache.storeHits : 0,
+      embeddingCacheMisses: cache ? cache.misses : 0,
     };
   }
 

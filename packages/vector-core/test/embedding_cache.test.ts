@@ -136,7 +136,7 @@ describe('VectorStore with the embedding cache', () => {
     await store.storeVector('same', {});
     await store.searchVectors('same');
     expect(embedder.texts).toBe(2);
-    expect((await store.getStats()).embeddingCacheHits).toBeNull();
+    expect((await store.getStats()).embeddingCacheHits).toBe(0);
     await store.close();
   });
 
