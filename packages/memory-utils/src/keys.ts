@@ -7,13 +7,24 @@ import { validateId } from './validate.js';
  */
 const SPECIAL = /[%:{}*?[\]\\\s]/gu;
 
+const encoder = new TextEncoder();
+/** Escapes already computed: keys like `turn:1` hit the same few characters on every call. */
+const escapes = new Map<string, string>();
+
+function percentEncode(ch: string): string {
+  let out = escapes.get(ch);
+  if (out === undefined) {
+    out = '';
+    for (const b of encoder.encode(ch)) out += `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
+    // Whitespace is the only open-ended class here; cap the table so odd input cannot grow it.
+    if (escapes.size < 256) escapes.set(ch, out);
+  }
+  return out;
+}
+
 export function escapeKeyPart(part: string): string {
-  return part.replace(SPECIAL, (ch) => {
-    const bytes = new TextEncoder().encode(ch);
-    let out = '';
-    for (const b of bytes) out += `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
-    return out;
-  });
+  SPECIAL.lastIndex = 0;
+  return SPECIAL.test(part) ? part.replace(SPECIAL, percentEncode) : part;
 }
 
 export function unescapeKeyPart(part: string): string {
