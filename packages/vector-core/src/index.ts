@@ -37,3 +37,5 @@ export { MetadataIndex } from './memory/metadata_index.js';
 export { TopK } from './top_k.js';
 export { dotAt } from './vector_math.js';
 export type { VectorOp, VectorStoreEventMap, VectorStoreEventName, VectorStoreListener } from './vector_store_events.js';
+export { writeFileAtomic } from './atomic_file.js';
+export type { ChunkWriter } from './atomic_file.js';

@@ -1,10 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm, type FileHandle } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { crc32 } from 'node:zlib';
 import { ErrorCode, MemoryError } from '@engram/memory-core';
 import { deserializeData, serializeData } from '@engram/memory-utils';
-import type { StoredMetadata } from '@engram/vector-core';
+import { writeFileAtomic, type StoredMetadata } from '@engram/vector-core';
 import { FLAT_IP_HEADER_BYTES, flatIpHeader, flatIpProblem } from './flat_ip_codec.js';
 
 /*
@@ -16,7 +14,6 @@ import { FLAT_IP_HEADER_BYTES, flatIpHeader, flatIpProblem } from './flat_ip_cod
  */
 const MAGIC = Buffer.from('ENGRFAI1', 'latin1');
 const FORMAT_VERSION = 1;
-const WRITE_CHUNK = 4 * 1024 * 1024;
 
 export interface ContextRows {
   contextId: string;
@@ -88,54 +85,18 @@ export async function writeCollectionFile(file: string, collection: CollectionRo
   prefix.writeUInt32LE(headerBytes.length, MAGIC.length);
   prefix.writeUInt32LE(crc32(headerBytes), MAGIC.length + 4);
 
-  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  let handle: FileHandle;
-  try {
-    await mkdir(dirname(file), { recursive: true });
-    handle = await open(temp, 'w');
-  } catch (error) {
-    throw writeFailed(error);
-  }
-  try {
-    let pending: Uint8Array[] = [];
-    let pendingBytes = 0;
-    const flush = async () => {
-      if (pendingBytes === 0) return;
-      await handle.write(pending.length === 1 ? (pending[0] as Uint8Array) : Buffer.concat(pending, pendingBytes));
-      pending = [];
-      pendingBytes = 0;
-    };
-    // Small contexts are coalesced into large writes; a large block goes out as it is.
-    const put = async (bytes: Uint8Array) => {
-      if (bytes.length >= WRITE_CHUNK) {
-        await flush();
-        await handle.write(bytes);
-        return;
+  await writeFileAtomic(
+    file,
+    async (put) => {
+      await put(prefix);
+      await put(headerBytes);
+      for (const block of blocks) {
+        await put(block.head);
+        await put(block.body);
       }
-      pending.push(bytes);
-      pendingBytes += bytes.length;
-      if (pendingBytes >= WRITE_CHUNK) await flush();
-    };
-    await put(prefix);
-    await put(headerBytes);
-    for (const block of blocks) {
-      await put(block.head);
-      await put(block.body);
-    }
-    await flush();
-    await handle.sync();
-    await handle.close();
-  } catch (error) {
-    await handle.close().catch(() => undefined);
-    await rm(temp, { force: true });
-    throw writeFailed(error);
-  }
-  try {
-    await rename(temp, file);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw writeFailed(error);
-  }
+    },
+    writeFailed,
+  );
 }
 
 function writeFailed(cause: unknown): MemoryError {

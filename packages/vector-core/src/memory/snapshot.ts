@@ -1,9 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { crc32 } from 'node:zlib';
 import { ErrorCode, MemoryError } from '@engram/memory-core';
 import { deserializeData, serializeData } from '@engram/memory-utils';
+import { writeFileAtomic } from '../atomic_file.js';
 import type { StoredMetadata } from '../filter_compiler.js';
 
 /*
@@ -14,7 +13,6 @@ import type { StoredMetadata } from '../filter_compiler.js';
  */
 const MAGIC = Buffer.from('ENGRAMV1', 'latin1');
 const FORMAT_VERSION = 1;
-const WRITE_CHUNK = 4 * 1024 * 1024;
 
 export interface SnapshotContext {
   contextId: string;
@@ -73,44 +71,19 @@ export async function writeSnapshot(file: string, collections: readonly Snapshot
   prefix.writeUInt32LE(crc32(headerBytes), MAGIC.length + 4);
   const padding = (4 - ((prefix.length + headerBytes.length) % 4)) % 4;
 
-  await mkdir(dirname(file), { recursive: true });
-  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  const handle = await open(temp, 'w');
-  try {
-    let pending: Uint8Array[] = [];
-    let pendingBytes = 0;
-    const flush = async () => {
-      if (pendingBytes === 0) return;
-      await handle.write(pending.length === 1 ? (pending[0] as Uint8Array) : Buffer.concat(pending, pendingBytes));
-      pending = [];
-      pendingBytes = 0;
-    };
-    // Small contexts are coalesced into large writes; one big block goes out as it is.
-    const put = async (bytes: Uint8Array) => {
-      if (bytes.length >= WRITE_CHUNK) {
-        await flush();
-        await handle.write(bytes);
-        return;
-      }
-      pending.push(bytes);
-      pendingBytes += bytes.length;
-      if (pendingBytes >= WRITE_CHUNK) await flush();
-    };
-    await put(prefix);
-    await put(headerBytes);
-    await put(new Uint8Array(padding));
-    for (const c of collections) for (const ctx of c.contexts) await put(bytesOf(ctx.vectors));
-    await flush();
-    await handle.sync();
-  } catch (error) {
-    await handle.close().catch(() => undefined);
-    await rm(temp, { force: true });
-    throw new MemoryError(ErrorCode.VECTOR_DB_ERROR, 'could not write the vector snapshot; check that storageDir is writable and has space', {
-      cause: error,
-    });
-  }
-  await handle.close();
-  await rename(temp, file);
+  await writeFileAtomic(
+    file,
+    async (put) => {
+      await put(prefix);
+      await put(headerBytes);
+      await put(new Uint8Array(padding));
+      for (const c of collections) for (const ctx of c.contexts) await put(bytesOf(ctx.vectors));
+    },
+    (cause) =>
+      new MemoryError(ErrorCode.VECTOR_DB_ERROR, 'could not write the vector snapshot; check that storageDir is writable and has space', {
+        cause,
+      }),
+  );
 }
 
 function corrupt(file: string, problem: string, cause?: unknown): MemoryError {
