@@ -1,5 +1,6 @@
 import { CorruptData, EXT, MAX_DEPTH } from './codec_types.js';
 import { decodeBigInt, decodeTimestamp, decodeTypedArray, decodeUtf16 } from './msgpack_ext_decoders.js';
+import { charCodeAt } from './string_methods.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const KEY_CACHE_SIZE = 4096;
@@ -169,7 +170,7 @@ export class MsgpackReader {
     if (cached !== undefined && cached.length === length) {
       let same = true;
       for (let i = 0; i < length; i++) {
-        if (cached.charCodeAt(i) !== src[start + i]) {
+        if (charCodeAt(cached, i) !== src[start + i]) {
           same = false;
           break;
         }

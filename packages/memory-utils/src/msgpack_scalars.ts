@@ -1,4 +1,5 @@
 import { EXT } from './codec_types.js';
+import { charCodeAt } from './string_methods.js';
 
 /**
  * Writers for MessagePack's scalar types, as plain functions over a buffer: each writes at
@@ -82,7 +83,7 @@ export function writeShortString(buf: Buffer, pos: number, value: string): numbe
   const length = value.length;
   let p = pos + 1;
   for (let i = 0; i < length; i++) {
-    const c = value.charCodeAt(i);
+    const c = charCodeAt(value, i);
     if (c < 0x80) buf[p++] = c;
     else if (c < 0x800) {
       buf[p++] = 0xc0 | (c >> 6);
@@ -92,7 +93,7 @@ export function writeShortString(buf: Buffer, pos: number, value: string): numbe
       buf[p++] = 0x80 | ((c >> 6) & 0x3f);
       buf[p++] = 0x80 | (c & 0x3f);
     } else {
-      const next = value.charCodeAt(i + 1);
+      const next = charCodeAt(value, i + 1);
       if (c >= 0xdc00 || (next & 0xfc00) !== 0xdc00) return -1;
       const cp = 0x10000 + ((c - 0xd800) << 10) + (next - 0xdc00);
       i++;

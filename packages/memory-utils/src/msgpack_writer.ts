@@ -8,6 +8,7 @@ import {
   writeShortString,
   writeTimestamp,
 } from './msgpack_scalars.js';
+import { isWellFormed } from './string_methods.js';
 
 /**
  * Thrown from the hot loop when a value cannot be stored. It carries nothing: the caller
@@ -112,7 +113,7 @@ export class MsgpackWriter {
       else this.#writeUtf16String(value);
       return;
     }
-    if (!value.isWellFormed()) {
+    if (!isWellFormed(value)) {
       this.#writeUtf16String(value);
       return;
     }
