@@ -17,11 +17,18 @@ export class ContextCache {
   readonly #cache: TTLCache<L1Entry>;
   readonly #byContext = new Map<string, Set<string>>();
   readonly #trusted: (() => boolean) | undefined;
+  readonly #capacity: number;
 
   /** `trusted`: when it answers false, `get` finds nothing (L1 may be stale, e.g. an invalidation bus is down). */
   constructor(maxItems: number, ttlMs: number | null, trusted?: () => boolean) {
     this.#cache = new TTLCache<L1Entry>({ maxSize: maxItems, ttlMs, onRemove: (_ck, entry) => this.#unindex(entry) });
     this.#trusted = trusted;
+    this.#capacity = maxItems;
+  }
+
+  /** Most entries it holds: a bulk fill never needs to set more than this many. */
+  get capacity(): number {
+    return this.#capacity;
   }
 
   get(ck: string): L1Entry | undefined {

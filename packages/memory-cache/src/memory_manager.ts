@@ -12,7 +12,7 @@ import {
 import { cloneValue, compositeKey, expiresAtFor, resolveTtl, serializeData, validateId, validateKeys } from '@engram/memory-utils';
 import { bulkEntryPairs, pickEntries } from './bulk_entries.js';
 import { BusLink, invalidationOf } from './bus_link.js';
-import { copiesAsRecord, copyForCache } from './cache_copies.js';
+import { cacheTail, copiesAsRecord, copyForCache } from './cache_copies.js';
 import { closedError } from './closed_error.js';
 import { Computations } from './computations.js';
 import { ContextCache } from './context_cache.js';
@@ -165,7 +165,7 @@ export class MemoryManager {
     return copiesAsRecord<T>(keys, found, options?.default);
   }
 
-  /** All entries or none, in one store call; then L1 like `save`. */
+  /** All entries or none, in one store call; then L1 like `save` (for at most the last `cacheSize` entries). */
   async bulkSave(entries: BulkEntries, contextId: string, options?: ManagerSaveOptions): Promise<void> {
     this.#assertOpen();
     validateId(contextId, 'contextId');
@@ -260,12 +260,13 @@ export class MemoryManager {
     validateId(contextId, 'contextId');
     const ttl = resolveTtl(options?.ttl, this.#options.memoryTtl);
     const found = await this.#cache.readMany(keys, contextId, this.#lookups('withBulkCache', contextId));
-    const missing = [...new Set(keys)].filter((key) => !found.has(key));
+    const missing = [...new Set(keys)].filter((key) => !found.owned.has(key) && !found.shared.has(key));
     if (missing.length > 0) {
       const produced = await this.#guard(Promise.resolve().then(() => fn(missing.slice())));
       const pairs = pickEntries(produced, missing, 'withBulkCache fn');
       if (pairs.length > 0) await this.#bulkWrite('withBulkCache', pairs, contextId, ttl, true);
-      for (const [key, value] of pairs) found.set(key, value);
+      // Not owned: fn may keep its own references to what it returned.
+      for (const [key, value] of pairs) found.shared.set(key, value);
     }
     return copiesAsRecord<T>(keys, found, undefined);
   }
@@ -357,7 +358,7 @@ export class MemoryManager {
 
   async #bulkWrite(op: ManagerOp, pairs: Array<[string, unknown]>, contextId: string, ttl: number | null, updateCache: boolean): Promise<void> {
     const keys = pairs.map(([key]) => key);
-    const copies = updateCache ? pairs.map(([, value]) => copyForCache(value)) : undefined;
+    const copies = updateCache ? cacheTail(pairs, this.#options.cacheSize) : undefined;
     const entries = new Map(pairs);
     const expiresAt = expiresAtFor(ttl);
     await this.#cache.mutate(keys, contextId, () => this.#primary.bulkSave(entries, contextId, { ttl }), copies, expiresAt);

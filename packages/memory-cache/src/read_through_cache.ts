@@ -2,20 +2,20 @@ import type { BaseMemory, MemoryEntry } from '@engram/memory-core';
 import { compositeKey } from '@engram/memory-utils';
 import { ContextCache, type L1Entry } from './context_cache.js';
 import type { ManagerCounters } from './manager_stats.js';
+import { BulkFlight } from './bulk_flight.js';
 import { FlightMap, type Flight } from './single_flight.js';
 import type { TTLCacheStats } from './ttl_cache.js';
 
 /** "Not found" inside the cache machinery, where `undefined` could be mistaken for a value. */
 export const MISSING: unique symbol = Symbol('engram.missing');
 
-/** A store read that several `readMany` calls may share with single `read`s. */
-interface SharedRead extends Flight<unknown> {
-  readonly ck: string;
-  resolve: (found: unknown) => void;
-  reject: (error: unknown) => void;
+/** What `readMany` found, by who else holds each value. */
+export interface BulkFound {
+  /** Values L1 or another reader also holds: copy them before they leave the manager. */
+  readonly shared: Map<string, unknown>;
+  /** Values read for this call alone (not cached, nobody joined): hand them out as they are. */
+  readonly owned: Map<string, unknown>;
 }
-
-const ignore = () => {};
 
 /**
  * L1 in front of a primary store, kept coherent with this process's own writes:
@@ -59,14 +59,17 @@ export class ReadThroughCache {
   }
 
   /**
-   * Cache-owned values of the found keys: L1 hits, reads already in flight, then one bulk read.
+   * The found keys' values: L1 hits, reads already in flight, then one bulk read. Of the bulk
+   * read only the last `capacity` found entries go into L1: inserting more would only evict
+   * the earlier ones again, and it leaves L1 as filling it with all of them would have.
    * `observe` hears each distinct key's L1 lookup (for the manager's cache:hit/miss events).
    */
-  async readMany(keys: readonly string[], contextId: string, observe?: (hit: boolean, key: string) => void): Promise<Map<string, unknown>> {
-    const found = new Map<string, unknown>();
+  async readMany(keys: readonly string[], contextId: string, observe?: (hit: boolean, key: string) => void): Promise<BulkFound> {
+    const found: BulkFound = { shared: new Map(), owned: new Map() };
+    const shared = found.shared;
     const seen = new Set<string>();
     const joined: Array<[string, Promise<unknown>]> = [];
-    const fresh: SharedRead[] = [];
+    const fresh: BulkFlight[] = [];
     for (const key of keys) {
       if (seen.has(key)) continue;
       seen.add(key);
@@ -74,7 +77,7 @@ export class ReadThroughCache {
       const hit = this.#l1.get(ck);
       observe?.(hit !== undefined, key);
       if (hit !== undefined) {
-        found.set(key, hit.value);
+        shared.set(key, hit.value);
         continue;
       }
       const running = this.#reads.get(ck);
@@ -82,14 +85,14 @@ export class ReadThroughCache {
         joined.push([key, running.promise]);
         continue;
       }
-      const read = sharedRead(key, contextId, ck);
+      const read = new BulkFlight(key, contextId, ck);
       this.#reads.start(ck, read);
       fresh.push(read);
     }
     if (fresh.length > 0) await this.#loadMany(fresh, contextId, found);
     if (joined.length > 0) {
-      const values = await Promise.all(joined.map(([, promise]) => promise));
-      for (let i = 0; i < joined.length; i++) if (values[i] !== MISSING) found.set(joined[i]![0], values[i]);
+      const results = await Promise.all(joined.map(([, promise]) => promise));
+      for (let i = 0; i < joined.length; i++) if (results[i] !== MISSING) shared.set(joined[i]![0], results[i]);
     }
     return found;
   }
@@ -98,6 +101,8 @@ export class ReadThroughCache {
    * Runs a store write or delete of `keys`, then brings L1 in line: each key gets its entry
    * from `values` (cache-owned; MISSING = don't cache) only when the write succeeded, is the
    * newest one for that key and no broad invalidation happened meanwhile; otherwise it is evicted.
+   * `values` covers the last `values.length` keys (a bulk write caches at most L1's capacity,
+   * see `cacheTail`); the keys before them are evicted.
    */
   async mutate<R>(
     keys: readonly string[],
@@ -110,6 +115,7 @@ export class ReadThroughCache {
     const seq = ++this.#writeSeq;
     const cks = keys.map((key) => compositeKey(key, contextId));
     for (const ck of cks) this.#writes.set(ck, seq);
+    const cacheFrom = values === undefined ? cks.length : cks.length - values.length;
     let ok = false;
     try {
       const result = await write();
@@ -124,7 +130,7 @@ export class ReadThroughCache {
         const newest = this.#writes.get(ck) === seq;
         if (newest) this.#writes.delete(ck);
         this.#reads.detach(ck);
-        const value = values === undefined ? MISSING : values[i];
+        const value = i < cacheFrom ? MISSING : values![i - cacheFrom];
         if (ok && newest && value !== MISSING && epoch === this.#epoch) this.#l1.set(keys[i]!, contextId, ck, value, expiresAt);
         else this.#l1.delete(ck);
       }
@@ -183,7 +189,7 @@ export class ReadThroughCache {
     }
   }
 
-  async #loadMany(fresh: SharedRead[], contextId: string, found: Map<string, unknown>): Promise<void> {
+  async #loadMany(fresh: BulkFlight[], contextId: string, found: BulkFound): Promise<void> {
     const epoch = this.#epoch;
     this.#counters.loads++;
     let entries: Map<string, MemoryEntry>;
@@ -196,30 +202,37 @@ export class ReadThroughCache {
       this.#counters.errors++;
       for (const read of fresh) {
         this.#reads.finish(read.ck, read);
-        read.reject(error);
+        read.fail(error);
       }
       throw error;
     }
-    for (const read of fresh) {
-      const entry = entries.get(read.key);
-      if (entry !== undefined) {
-        if (!read.stale && epoch === this.#epoch) this.#l1.set(read.key, contextId, read.ck, entry.value, entry.expiresAt);
-        found.set(read.key, entry.value);
-      }
+    const cacheFrom = epoch === this.#epoch ? this.#cacheFrom(fresh, entries) : fresh.length;
+    for (let i = 0; i < fresh.length; i++) {
+      const read = fresh[i]!;
+      // Finished first: from here on nobody can join, so `joined` below is final.
       this.#reads.finish(read.ck, read);
-      read.resolve(entry === undefined ? MISSING : entry.value);
+      const entry = entries.get(read.key);
+      if (entry === undefined) {
+        read.settle(MISSING);
+        continue;
+      }
+      const cached = i >= cacheFrom && !read.stale;
+      if (cached) this.#l1.set(read.key, contextId, read.ck, entry.value, entry.expiresAt);
+      // Stores hand out fresh values: one that neither L1 nor a joined reader holds needs no copy.
+      (cached || read.joined ? found.shared : found.owned).set(read.key, entry.value);
+      read.settle(entry.value);
     }
   }
-}
 
-function sharedRead(key: string, contextId: string, ck: string): SharedRead {
-  let resolve!: (found: unknown) => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<unknown>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  // Other callers may or may not have joined; a rejection nobody awaits must not go unhandled.
-  promise.catch(ignore);
-  return { key, contextId, ck, stale: false, promise, resolve, reject };
+  /** Index into `fresh` from which found, still-current entries fill L1: at most `capacity` of them. */
+  #cacheFrom(fresh: readonly BulkFlight[], entries: Map<string, MemoryEntry>): number {
+    let room = this.#l1.capacity;
+    if (entries.size <= room) return 0;
+    let i = fresh.length;
+    while (i > 0 && room > 0) {
+      const read = fresh[--i]!;
+      if (!read.stale && entries.has(read.key)) room--;
+    }
+    return i;
+  }
 }

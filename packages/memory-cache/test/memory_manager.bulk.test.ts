@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { InProcessMemory, MemoryManager } from '../src/index.js';
+import { GatedMemory } from './gated_memory.js';
+import { settle } from './support.js';
+
+const CACHE = 10;
+const keysOf = (n: number) => Array.from({ length: n }, (_, i) => `k${i}`);
+const recordOf = (i: number) => ({ i, tags: [`t${i}`] });
+
+/** Which of `keys` L1 answers (a store read counted in stats.loads means it didn't). */
+async function cachedKeys(manager: MemoryManager, keys: readonly string[], ctx: string): Promise<string[]> {
+  const cached: string[] = [];
+  for (const key of keys) {
+    const before = manager.getManagerStats().hits;
+    await manager.exists(key, ctx);
+    if (manager.getManagerStats().hits > before) cached.push(key);
+  }
+  return cached;
+}
+
+describe('bulk paths bigger than L1', () => {
+  it('bulkLoad fills L1 with only the last cacheSize found entries, and evicts nothing to do it', async () => {
+    const manager = new MemoryManager(new InProcessMemory({ sweepIntervalMs: 0 }), undefined, { cacheSize: CACHE });
+    const keys = keysOf(50);
+    const primary = new Map(keys.map((key, i) => [key, recordOf(i)]));
+    await manager.bulkSave(primary, 'ctx');
+    await manager.invalidateCache({ contextId: 'ctx' });
+    // Missing keys at the end do not count against the room: the last 10 *found* ones are cached.
+    const found = await manager.bulkLoad([...keys, 'absent-1', 'absent-2'], 'ctx');
+    expect(Object.keys(found)).toEqual(keys);
+    expect(found.k3).toEqual(recordOf(3));
+    const stats = manager.getManagerStats();
+    expect(stats.evictions).toBe(0);
+    expect(stats.cacheCurrentItems).toBe(CACHE);
+    expect(await cachedKeys(manager, keys, 'ctx')).toEqual(keys.slice(-CACHE));
+    await manager.close();
+  });
+
+  it('values handed out from a big bulkLoad never alias L1, cached or not', async () => {
+    const manager = new MemoryManager(new InProcessMemory({ sweepIntervalMs: 0 }), undefined, { cacheSize: CACHE });
+    const keys = keysOf(30);
+    await manager.bulkSave(new Map(keys.map((key, i) => [key, recordOf(i)])), 'ctx');
+    await manager.invalidateCache({ contextId: 'ctx' });
+    const first = await manager.bulkLoad<{ tags: string[] }>(keys, 'ctx');
+    for (const key of keys) first[key]!.tags.push('mutated');
+    const again = await manager.bulkLoad<{ tags: string[] }>(keys, 'ctx');
+    keys.forEach((key, i) => expect(again[key]).toEqual(recordOf(i)));
+    // A repeated key in one call still gives the caller an unshared value.
+    const twice = await manager.bulkLoad<{ tags: string[] }>(['k0', 'k0', 'k29', 'k29'], 'ctx');
+    twice.k29!.tags.push('mutated');
+    expect(await manager.load('k29', 'ctx')).toEqual(recordOf(29));
+    await manager.close();
+  });
+
+  it('a load that joins a bulk read in flight shares its one store read and gets its own copy', async () => {
+    const store = new GatedMemory();
+    const manager = new MemoryManager(store, undefined, { cacheSize: 1 });
+    await store.inner.bulkSave({ a: { n: 1 }, b: { n: 2 }, c: { n: 3 } }, 'ctx');
+    const gate = store.hold('bulkLoadEntries');
+    const bulk = manager.bulkLoad<{ n: number }>(['a', 'b', 'c'], 'ctx');
+    await settle();
+    // 'a' is read by the bulk call alone and only 'c' will be cached: the join is what makes 'a' shared.
+    const single = manager.load<{ n: number }>('a', 'ctx');
+    gate.resolve();
+    const [record, loaded] = await Promise.all([bulk, single]);
+    expect(manager.getManagerStats().loads).toBe(1);
+    record.a!.n = 100;
+    expect(loaded).toEqual({ n: 1 });
+    loaded!.n = 200;
+    expect(record.a).toEqual({ n: 100 });
+    await manager.close();
+  });
+
+  it('bulkSave caches only the last cacheSize entries and drops older L1 copies of the rest', async () => {
+    const manager = new MemoryManager(new InProcessMemory({ sweepIntervalMs: 0 }), undefined, { cacheSize: CACHE });
+    const keys = keysOf(40);
+    // k0..k9 are in L1 with old values before the big write.
+    await manager.bulkSave(new Map(keys.slice(0, CACHE).map((key) => [key, 'old'])), 'ctx');
+    expect(await cachedKeys(manager, keys.slice(0, CACHE), 'ctx')).toEqual(keys.slice(0, CACHE));
+    const fresh = new Map(keys.map((key, i) => [key, recordOf(i)]));
+    await manager.bulkSave(fresh, 'ctx');
+    expect(manager.getManagerStats().evictions).toBe(0);
+    expect(await cachedKeys(manager, keys, 'ctx')).toEqual(keys.slice(-CACHE));
+    // The cached ones are copies: mutating what was saved changes nothing L1 answers.
+    fresh.get('k39')!.tags.push('mutated');
+    expect(await manager.load('k39', 'ctx')).toEqual(recordOf(39));
+    for (const [i, key] of keys.entries()) expect(await manager.load(key, 'ctx')).toEqual(recordOf(i));
+    await manager.close();
+  });
+});
