@@ -2,7 +2,6 @@ import {
   MetadataIndex,
   clampScore,
   compileFilter,
-  dotAt,
   isMatchAll,
   type BackendHit,
   type BackendRecord,
@@ -13,9 +12,10 @@ import {
   type TopK,
 } from '@engram/vector-core';
 import { ContextTable, type ContextEntry } from './context_table.js';
-import { createIndex, nativeError, toArray, type NativeIndex } from './hnsw_native.js';
+import { copyInto, createIndex, nativeError, scratchPoint, type NativeIndex } from './hnsw_native.js';
 import type { HnswOptions } from './hnsw_options.js';
 import { LabelTable } from './label_table.js';
+import { rescoredHits, scoredHits } from './walk_hits.js';
 import { exactScanCutoff, graphEf, newHeap, sampleSelectivity, scanContext, scanLabels, type ScanSource, type SearchPlan } from './search_plan.js';
 
 /** The graph parameters an index was built with (a reloaded file keeps its own). */
@@ -40,6 +40,8 @@ export class HnswCollection {
   readonly #contexts: ContextTable;
   #metadataIndex: MetadataIndex;
   #ef = -1;
+  /** Scratch point handed to hnswlib (which copies it), one per collection: see `copyInto`. */
+  readonly #point: number[];
   /** The plan of the last search, for stats and tests. */
   lastPlan: SearchPlan | undefined;
 
@@ -51,6 +53,7 @@ export class HnswCollection {
     this.#table = restored?.table ?? new LabelTable(spec.dimension, options.initialCapacity);
     this.#contexts = restored?.contexts ?? new ContextTable();
     this.#metadataIndex = new MetadataIndex(() => this.#table.metadata);
+    this.#point = scratchPoint(spec.dimension);
   }
 
   get live(): number {
@@ -96,7 +99,7 @@ export class HnswCollection {
 
   #put(entry: ContextEntry, record: BackendRecord): void {
     const table = this.#table;
-    const point = toArray(record.vector);
+    const point = copyInto(record.vector, this.#point);
     const existing = entry.labels.get(record.id);
     if (existing !== undefined) {
       // hnswlib updates a live label in place and repairs its neighbours.
@@ -253,13 +256,19 @@ export class HnswCollection {
         : predicate
           ? (label: number) => contexts[label] === ordinal && predicate(metadata[label] as StoredMetadata)
           : (label: number) => contexts[label] === ordinal;
-    const found = this.#native('the HNSW search failed', () => this.#index.searchKnn(toArray(query), want, accept));
-    if (found.neighbors.length < want) return this.#exact(undefined, entry, predicate, query, k, 'fallback');
+    let found: { neighbors: number[]; distances: number[] };
+    try {
+      found = this.#index.searchKnn(copyInto(query, this.#point), want, accept);
+    } catch (error) {
+      throw nativeError('the HNSW search failed', error);
+    }
+    const neighbors = found.neighbors;
+    if (neighbors.length < want) return this.#exact(undefined, entry, predicate, query, k, 'fallback');
     this.lastPlan = plan;
-    // Rescored from the same float32 rows the exact scan reads, so a record scores the same under every plan.
-    const hits = found.neighbors.map((label) => ({ label, score: dotAt(table.vectors, label * table.dimension, query, table.dimension) }));
-    hits.sort((a, b) => b.score - a.score);
-    return hits.map(({ label, score }) => this.#hit(label, score));
+    // A plain walk's scores come from hnswlib itself (see scoredHits); a walk with a callback is
+    // rescored so its hits score bit for bit as the exact scan that answers the same filter when
+    // it is more selective.
+    return plan === 'graph' ? scoredHits(table, neighbors, found.distances) : rescoredHits(table, neighbors, query);
   }
 
   #hits(heap: TopK): BackendHit[] {

@@ -44,9 +44,22 @@ export function nativeError(message: string, cause: unknown): MemoryError {
   return new MemoryError(ErrorCode.VECTOR_DB_ERROR, message, { cause });
 }
 
-/** hnswlib-node takes points as JS arrays only (it checks IsArray), never typed arrays. */
+/** A fresh `number[]` copy of a vector, for one-off calls; hot paths reuse one with `copyInto`. */
 export function toArray(vector: Float32Array): number[] {
-  const out = new Array<number>(vector.length);
+  return copyInto(vector, new Array<number>(vector.length));
+}
+
+/**
+ * hnswlib-node takes points as JS arrays only (it checks IsArray), never typed arrays. It copies
+ * the array into C++ before returning, so one scratch array per collection serves every call and
+ * no search or insert allocates one.
+ */
+export function copyInto(vector: Float32Array, out: number[]): number[] {
   for (let i = 0; i < vector.length; i++) out[i] = vector[i] as number;
   return out;
+}
+
+/** A scratch point for `copyInto`: packed doubles from the start, so V8 never changes its element kind. */
+export function scratchPoint(dimension: number): number[] {
+  return Array.from({ length: dimension }, () => 0.5);
 }

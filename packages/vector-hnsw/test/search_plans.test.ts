@@ -66,6 +66,31 @@ describe('filtered plans: exact scan and filtered graph walk agree with exact se
     await graph.close();
   });
 
+  it('a plain graph walk scores from hnswlib within float32 rounding of the exact scan, best first, clamped', async () => {
+    // One context holding the whole collection: no filter takes the plain graph plan, a filter
+    // matching every row takes the exact scan, so the same records are scored both ways.
+    const graph = new HnswBackend({ efSearch: 800 });
+    await graph.open(c);
+    await graph.upsert(c, 'a', records);
+    let worst = 0;
+    const searches = await plansDuring(graph, async () => {
+      for (const q of [...qs, vectors[7]!]) {
+        const viaGraph = await graph.search(c, 'a', q, { k: 10, filter: filter() });
+        const viaScan = await graph.search(c, 'a', q, { k: 10, filter: filter({ n: { $gte: 0 } }) });
+        expect(ids(viaGraph)).toEqual(exactIds(vectors, q, 10));
+        expect(ids(viaGraph)).toEqual(ids(viaScan));
+        viaGraph.forEach((hit, i) => {
+          worst = Math.max(worst, Math.abs(hit.score - viaScan[i]!.score));
+          expect(hit.score).toBeLessThanOrEqual(1);
+          if (i > 0) expect(hit.score).toBeLessThanOrEqual(viaGraph[i - 1]!.score);
+        });
+      }
+    });
+    expect(searches).toEqual({ graphSearches: qs.length + 1, exactScans: qs.length + 1 });
+    expect(worst).toBeLessThan(1e-6);
+    await graph.close();
+  });
+
   it('the default planner picks the plan by context share and filter selectivity', async () => {
     const big = dataset(5_000, DIM, 5, (i) => ({ bucket: `b${i % 100}`, n: i % 100, even: i % 2 === 0 }));
     const backend = new HnswBackend();

@@ -26,6 +26,27 @@ describe('index growth, deletes and slot reuse', () => {
     await backend.close();
   });
 
+  it('a batch grows the index by doubling only for its new ids; ids already there take no slot', async () => {
+    const { vectors, records } = dataset(300, DIM, 26);
+    const backend = new HnswBackend({ initialCapacity: 8 });
+    await backend.open(c);
+    await backend.upsert(c, 'ctx', records.slice(0, 8));
+    // The same 8 ids again are updates: growing for every record of the batch would reach 16.
+    await backend.upsert(c, 'ctx', records.slice(0, 8).map((r, i) => ({ ...r, vector: vectors[8 + i]! })));
+    expect(await backend.stats()).toMatchObject({ capacity: 8, vectors: 8 });
+    // 8 updates and 1 new record: one more slot than the index holds.
+    await backend.upsert(c, 'ctx', records.slice(0, 9));
+    expect(await backend.stats()).toMatchObject({ capacity: 16, vectors: 9 });
+    // 291 new records in one batch: 300 live, so 16 doubles to 512 (not 300, not 1,024).
+    await backend.upsert(c, 'ctx', records.slice(9));
+    expect(await backend.stats()).toMatchObject({ capacity: 512, vectors: 300 });
+    for (let i = 0; i < 300; i += 23) {
+      const [best] = await backend.search(c, 'ctx', vectors[i]!, { k: 1, filter: all });
+      expect(best!.id).toBe(`r${i}`);
+    }
+    await backend.close();
+  });
+
   it('k larger than the index capacity returns every vector instead of a native error', async () => {
     const { records } = dataset(3, DIM, 22);
     const backend = new HnswBackend({ initialCapacity: 4 });
