@@ -39,3 +39,4 @@ export { dotAt } from './vector_math.js';
 export type { VectorOp, VectorStoreEventMap, VectorStoreEventName, VectorStoreListener } from './vector_store_events.js';
 export { writeFileAtomic } from './atomic_file.js';
 export type { ChunkWriter } from './atomic_file.js';
+export { frameHeader, readFramedHeader } from './framed_file.js';

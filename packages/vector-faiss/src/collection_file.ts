@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { crc32 } from 'node:zlib';
 import { ErrorCode, MemoryError } from '@engram/memory-core';
-import { deserializeData, serializeData } from '@engram/memory-utils';
-import { writeFileAtomic, type StoredMetadata } from '@engram/vector-core';
+import { frameHeader, readFramedHeader, writeFileAtomic, type StoredMetadata } from '@engram/vector-core';
 import { FLAT_IP_HEADER_BYTES, flatIpHeader, flatIpProblem } from './flat_ip_codec.js';
 
 /*
@@ -79,11 +78,7 @@ export async function writeCollectionFile(file: string, collection: CollectionRo
       crc: (blocks[i] as { crc: number }).crc,
     })),
   };
-  const headerBytes = serializeData(header);
-  const prefix = Buffer.alloc(MAGIC.length + 8);
-  MAGIC.copy(prefix, 0);
-  prefix.writeUInt32LE(headerBytes.length, MAGIC.length);
-  prefix.writeUInt32LE(crc32(headerBytes), MAGIC.length + 4);
+  const { prefix, headerBytes } = frameHeader(MAGIC, header);
 
   await writeFileAtomic(
     file,
@@ -126,22 +121,11 @@ export async function readCollectionFile(file: string): Promise<LoadedCollection
       details: { backend: 'faiss', file },
     });
   }
-  if (buffer.length < MAGIC.length + 8 || !buffer.subarray(0, MAGIC.length).equals(MAGIC)) throw corrupt(file, 'not an Engram faiss file');
-  const headerLength = buffer.readUInt32LE(MAGIC.length);
-  const headerCrc = buffer.readUInt32LE(MAGIC.length + 4);
-  const headerStart = MAGIC.length + 8;
-  if (headerStart + headerLength > buffer.length) throw corrupt(file, 'truncated header');
-  const headerBytes = buffer.subarray(headerStart, headerStart + headerLength);
-  if (crc32(headerBytes) !== headerCrc) throw corrupt(file, 'header checksum mismatch');
-  let header: Header;
-  try {
-    header = deserializeData(headerBytes) as Header;
-  } catch (error) {
-    throw corrupt(file, 'undecodable header', error);
-  }
+  const frame = readFramedHeader(buffer, MAGIC, 'Engram faiss file', (problem, cause) => corrupt(file, problem, cause));
+  const header = frame.header as Header;
   if (header?.version !== FORMAT_VERSION || !Array.isArray(header.contexts)) throw corrupt(file, 'unknown format version');
 
-  let offset = headerStart + headerLength;
+  let offset = frame.offset;
   const contexts: LoadedContext[] = [];
   for (const ctx of header.contexts) {
     if (offset + ctx.bytes > buffer.length) throw corrupt(file, 'truncated index block');

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { crc32 } from 'node:zlib';
 import { ErrorCode, MemoryError } from '@engram/memory-core';
-import { deserializeData, serializeData } from '@engram/memory-utils';
 import { writeFileAtomic } from '../atomic_file.js';
+import { frameHeader, readFramedHeader } from '../framed_file.js';
 import type { StoredMetadata } from '../filter_compiler.js';
 
 /*
@@ -64,11 +64,7 @@ export async function writeSnapshot(file: string, collections: readonly Snapshot
       })),
     })),
   };
-  const headerBytes = serializeData(header);
-  const prefix = Buffer.alloc(MAGIC.length + 8);
-  MAGIC.copy(prefix, 0);
-  prefix.writeUInt32LE(headerBytes.length, MAGIC.length);
-  prefix.writeUInt32LE(crc32(headerBytes), MAGIC.length + 4);
+  const { prefix, headerBytes } = frameHeader(MAGIC, header);
   const padding = (4 - ((prefix.length + headerBytes.length) % 4)) % 4;
 
   await writeFileAtomic(
@@ -103,22 +99,11 @@ export async function readSnapshot(file: string): Promise<SnapshotCollection[] |
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new MemoryError(ErrorCode.VECTOR_DB_ERROR, `could not read the vector snapshot ${file}; check its permissions`, { cause: error });
   }
-  if (buffer.length < MAGIC.length + 8 || !buffer.subarray(0, MAGIC.length).equals(MAGIC)) throw corrupt(file, 'not an Engram vector snapshot');
-  const headerLength = buffer.readUInt32LE(MAGIC.length);
-  const headerCrc = buffer.readUInt32LE(MAGIC.length + 4);
-  const headerStart = MAGIC.length + 8;
-  if (headerStart + headerLength > buffer.length) throw corrupt(file, 'truncated header');
-  const headerBytes = buffer.subarray(headerStart, headerStart + headerLength);
-  if (crc32(headerBytes) !== headerCrc) throw corrupt(file, 'header checksum mismatch');
-  let header: Header;
-  try {
-    header = deserializeData(headerBytes) as Header;
-  } catch (error) {
-    throw corrupt(file, 'undecodable header', error);
-  }
+  const frame = readFramedHeader(buffer, MAGIC, 'Engram vector snapshot', (problem, cause) => corrupt(file, problem, cause));
+  const header = frame.header as Header;
   if (header?.version !== FORMAT_VERSION || !Array.isArray(header.collections)) throw corrupt(file, 'unknown format version');
 
-  let offset = headerStart + headerLength;
+  let offset = frame.offset;
   offset += (4 - (offset % 4)) % 4;
   const out: SnapshotCollection[] = [];
   for (const c of header.collections) {
