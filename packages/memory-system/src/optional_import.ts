@@ -1,4 +1,5 @@
 import { ErrorCode, MemoryError } from '@engram/memory-core';
+import { isMissingPackage } from '@engram/memory-utils';
 
 /**
  * Imports an optional sibling package, so users install only the stores they use.
@@ -8,9 +9,7 @@ export async function importOptional<T>(name: string, why: string, load: () => P
   try {
     return await load();
   } catch (error) {
-    const code = (error as { code?: string }).code;
-    const message = String((error as Error).message ?? '');
-    if ((code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && message.includes(name)) {
+    if (isMissingPackage(error, name)) {
       throw new MemoryError(ErrorCode.CONFIG_ERROR, `${why} needs the package ${name}: run \`pnpm add ${name}\` (or npm install ${name})`, {
         cause: error,
         details: { package: name },

@@ -16,3 +16,4 @@ export type { CodecFormat, SerializeOptions } from './codec.js';
 export { computeFingerprint } from './fingerprint.js';
 export { compilePattern, matchesPattern } from './pattern.js';
 export { DEFAULT_MAX_VALUE_BYTES, checkValueSize, resolveMaxValueBytes } from './value_size.js';
+export { isMissingPackage } from './missing_package.js';

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ErrorCode, MemoryError } from '@engram/memory-core';
+import { isMissingPackage } from '@engram/memory-utils';
 import { createMemoryBackend } from './memory/memory_backend.js';
 import type { VectorBackend, VectorBackendFactory, VectorBackendOptions } from './vector_backend.js';
 
@@ -50,18 +51,6 @@ export function backendPackageName(name: string): string {
 interface BackendModule {
   createBackend?: VectorBackendFactory;
   default?: { createBackend?: VectorBackendFactory } | VectorBackendFactory;
-}
-
-function isMissingPackage(error: unknown, pkg: string): boolean {
-  const e = error as { code?: unknown; message?: unknown };
-  const message = typeof e?.message === 'string' ? e.message : '';
-  const notFound =
-    e?.code === 'ERR_MODULE_NOT_FOUND' ||
-    e?.code === 'MODULE_NOT_FOUND' ||
-    /Cannot find (module|package)|Failed to (load|resolve)|does not exist/i.test(message);
-  // Only the package itself, quoted as Node and Vite quote the specifier: an installed package
-  // whose own dependency is missing mentions our name in a path, unquoted, and is a different failure.
-  return notFound && (message.includes(`'${pkg}'`) || message.includes(`"${pkg}"`));
 }
 
 /** Seam for tests: how a backend package is imported. Never a static import, so no native module loads eagerly. */
