@@ -74,8 +74,9 @@ async function createPrimary(config: EngramConfig): Promise<BaseMemory> {
       const { RedisMemory } = await importOptional('@engram/memory-redis', 'storage "redis"', () => import('@engram/memory-redis'));
       const cluster = config.redisClusterNodes;
       return new RedisMemory({
-        ...(cluster ? { cluster: { nodes: cluster } } : { ...redisConnection(config), poolSize: config.redisPoolSize }),
-        ...(cluster ? { username: config.redisUsername, password: config.redisPassword, tls: config.redisTls || undefined } : {}),
+        ...(cluster
+          ? { cluster: { nodes: cluster }, username: config.redisUsername, password: config.redisPassword, tls: config.redisTls || undefined }
+          : { ...redisConnection(config), poolSize: config.redisPoolSize }),
         commandTimeout: config.commandTimeoutMs,
         keyPrefix: config.redisKeyPrefix,
         defaultTtl: config.defaultTtl,
