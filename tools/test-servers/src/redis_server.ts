@@ -63,7 +63,13 @@ export async function startRedis(options: RedisServerOptions = {}): Promise<Redi
     await exited;
   };
 
-  await launch();
+  try {
+    await launch();
+  } catch (error) {
+    await terminate('SIGKILL');
+    if (ownDir) rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   return {
     port,
     url: `redis://127.0.0.1:${port}`,
