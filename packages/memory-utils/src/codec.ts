@@ -1,5 +1,5 @@
 import { ErrorCode, MemoryError, invalidArgument } from '@engram/memory-core';
-import { CorruptData, FORMAT_TAG, type CodecFormat } from './codec_types.js';
+import { CorruptData, JSON_PREFIX, valueLayout, type CodecFormat } from './codec_types.js';
 import { decodeJson, encodeJson } from './json_format.js';
 import { MsgpackReader } from './msgpack_reader.js';
 import { MsgpackWriter } from './msgpack_writer.js';
@@ -17,7 +17,8 @@ export interface SerializeOptions {
 let idleWriter: MsgpackWriter | undefined;
 
 /**
- * Encodes a value for storage: one format-tag byte, then MessagePack (default) or JSON.
+ * Encodes a value for storage: plain MessagePack (default), or 0xC1 0x00 and then JSON text
+ * (layout and why in codec_types.ts).
  * Accepts strings, numbers (incl. -0, NaN, ±Infinity), booleans, null, undefined inside
  * containers, arrays, plain and null-prototype objects, Date, Map, Set, BigInt, Uint8Array,
  * Buffer and the other typed arrays. Returns a Node Buffer (a Uint8Array).
@@ -40,7 +41,6 @@ function encodeMsgpack(value: unknown): Buffer {
   const writer = idleWriter ?? new MsgpackWriter();
   idleWriter = undefined;
   try {
-    writer.writeByte(FORMAT_TAG.msgpack);
     writer.write(value, 0);
     return writer.take();
   } catch (error) {
@@ -58,52 +58,63 @@ function encodeJsonBytes(value: unknown): Buffer {
   } catch (error) {
     throw unencodableError(value, error, { format: 'json' });
   }
-  const out = Buffer.allocUnsafe(1 + Buffer.byteLength(text, 'utf8'));
-  out[0] = FORMAT_TAG.json;
-  out.write(text, 1, 'utf8');
+  const start = JSON_PREFIX.length;
+  const out = Buffer.allocUnsafe(start + Buffer.byteLength(text, 'utf8'));
+  out.set(JSON_PREFIX);
+  out.write(text, start, 'utf8');
   return out;
 }
 
-/** The format of bytes written by serializeData, or undefined when the first byte is no Engram tag. */
+/**
+ * The format of stored bytes, judged from their first bytes only (rules in codec_types.ts;
+ * values written by older versions included): undefined only for empty bytes. It does not
+ * check that the rest decodes.
+ */
 export function detectFormat(bytes: Uint8Array): CodecFormat | undefined {
-  if (bytes[0] === FORMAT_TAG.msgpack) return 'msgpack';
-  if (bytes[0] === FORMAT_TAG.json) return 'json';
-  return undefined;
+  return valueLayout(bytes)?.format;
 }
 
 /**
- * Decodes bytes written by serializeData in either format (detected from the first byte).
+ * Decodes bytes written by serializeData in either format, by this or an older version
+ * (detected from the first bytes, see codec_types.ts).
  * Objects come back as plain objects (null-prototype ones too), Buffers as Uint8Arrays.
  *
- * @throws MemoryError SERIALIZATION_ERROR for empty, foreign, truncated or corrupt bytes;
- *   INVALID_ARGUMENT when `bytes` is not a Uint8Array.
+ * @throws MemoryError SERIALIZATION_ERROR for empty, truncated or corrupt bytes (which is how
+ *   foreign bytes mostly fail); INVALID_ARGUMENT when `bytes` is not a Uint8Array or `offset`
+ *   is not an index into it.
+ *
+ * `offset`: where the value starts, for bytes framed by a header of the caller's (the value
+ * runs to the end). Cheaper than `subarray`, which allocates a Buffer per value.
  */
-export function deserializeData<T = unknown>(bytes: Uint8Array): T {
+export function deserializeData<T = unknown>(bytes: Uint8Array, offset = 0): T {
   if (!(bytes instanceof Uint8Array)) {
     throw invalidArgument(`bytes must be a Uint8Array or Buffer (got ${describe(bytes)}); pass what serializeData returned`, {
       field: 'bytes',
     });
   }
-  const format = detectFormat(bytes);
-  if (format === undefined) {
+  if (offset !== 0 && !(Number.isInteger(offset) && offset > 0 && offset <= bytes.length)) {
+    throw invalidArgument(`offset must be an integer from 0 to bytes.length (${bytes.length}); got ${describe(offset)}`, { field: 'offset' });
+  }
+  const layout = valueLayout(bytes, offset);
+  if (layout === undefined) {
     throw new MemoryError(
       ErrorCode.SERIALIZATION_ERROR,
-      bytes.length === 0
-        ? 'the stored data is empty, so it was not written by serializeData; delete or overwrite the key'
-        : 'the stored data does not start with an Engram format tag (0xC1 MessagePack, 0xF5 JSON): another program wrote it; delete or overwrite the key',
-      { details: { length: bytes.length } },
+      'the stored data is empty, so it was not written by serializeData; delete or overwrite the key',
+      { details: { length: 0 } },
     );
   }
+  const format = layout.format;
+  const start = offset + layout.skip;
   try {
-    if (format === 'msgpack') return new MsgpackReader(bytes, 1).readAll() as T;
-    return decodeJson(utf8.decode(bytes.subarray(1))) as T;
+    if (format === 'msgpack') return new MsgpackReader(bytes, start).readAll() as T;
+    return decodeJson(utf8.decode(bytes.subarray(start))) as T;
   } catch (error) {
     // Only our own reasons go into the message: a parser's message can quote the bytes.
     const reason = error instanceof CorruptData ? error.message : `${error instanceof Error ? error.name : 'error'} while parsing`;
     throw new MemoryError(
       ErrorCode.SERIALIZATION_ERROR,
       `the stored ${format === 'msgpack' ? 'MessagePack' : 'JSON'} data is corrupt or truncated (${reason}); delete or overwrite the key`,
-      { details: { format, length: bytes.length } },
+      { details: { format, length: bytes.length - offset } },
     );
   }
 }

@@ -1,17 +1,61 @@
 /**
- * Shared facts of the Engram value format: the first-byte format tags, the MessagePack
+ * Shared facts of the Engram value format: how a value's bytes begin, the MessagePack
  * extension types, and which built-in objects the codec accepts.
  *
- * Both tags are bytes that never start well-formed UTF-8, so a plain string someone SET
- * under one of our keys is always told apart from our data. 0xC1 is also the one byte
- * MessagePack never uses, so raw (untagged) MessagePack from another tool is refused too.
+ * What serializeData writes:
+ * - `msgpack` (default): plain MessagePack with nothing in front, so no byte is added to the
+ *   MessagePack itself, and a value without our extensions (EXT) decodes with any MessagePack
+ *   library.
+ * - `json`: 0xC1 0x00, then the JSON text (UTF-8). 0xC1 is the one byte MessagePack never
+ *   uses, so no MessagePack value starts like this.
+ *
+ * Older versions put a one-byte tag in front of every value: 0xC1 + MessagePack, 0xF5 + JSON.
+ * Those bytes stay readable, so the reader decides from the first bytes, in this order:
+ * 1. 0xC1 0x00 and at least one more byte → JSON from offset 2. An old 0xC1 0x00 is exactly two
+ *    bytes (the integer 0 behind the old tag): 0x00 is a whole value, so nothing could follow it.
+ * 2. 0xC1 → old MessagePack from offset 1.
+ * 3. 0xF5 and at least one more byte → old JSON from offset 1. In plain MessagePack 0xF5 is the
+ *    fixint -11, a whole value on its own, so longer bytes starting with it cannot be plain.
+ * 4. anything else → plain MessagePack from offset 0.
+ * Only empty bytes have no format. Without a tag the first byte no longer tells foreign text
+ * (a string another program SET under our key) from our data: it is refused by the MessagePack
+ * checks (trailing bytes, truncation, bad lengths or UTF-8) like corrupt data, except that a
+ * single ASCII character reads as a small integer. Raw MessagePack from another writer is read
+ * when it uses no extension type we do not know. A store that must refuse foreign data for
+ * certain frames the value with its own header (memory-redis does).
  */
-export const FORMAT_TAG = {
-  msgpack: 0xc1,
-  json: 0xf5,
-} as const;
+export type CodecFormat = 'msgpack' | 'json';
 
-export type CodecFormat = keyof typeof FORMAT_TAG;
+/** 0xC1, the byte MessagePack never uses: the first byte of JSON values and of old MessagePack ones. */
+const NOT_MSGPACK = 0xc1;
+/** The second byte of the JSON prefix (0xC1 0x00). */
+const JSON_MARK = 0x00;
+/** The first byte of old JSON values. */
+const OLD_JSON_TAG = 0xf5;
+
+/** The bytes in front of the JSON text. */
+export const JSON_PREFIX: readonly number[] = [NOT_MSGPACK, JSON_MARK];
+
+export interface ValueLayout {
+  readonly format: CodecFormat;
+  /** How many prefix bytes come before the MessagePack value or JSON text. */
+  readonly skip: number;
+}
+
+const PLAIN_MSGPACK: ValueLayout = Object.freeze({ format: 'msgpack', skip: 0 });
+const JSON_TEXT: ValueLayout = Object.freeze({ format: 'json', skip: JSON_PREFIX.length });
+const OLD_MSGPACK: ValueLayout = Object.freeze({ format: 'msgpack', skip: 1 });
+const OLD_JSON: ValueLayout = Object.freeze({ format: 'json', skip: 1 });
+
+/** Format and prefix length of the stored value that starts at `offset`, by the rules above; undefined only when nothing is there. */
+export function valueLayout(bytes: Uint8Array, offset = 0): ValueLayout | undefined {
+  const length = bytes.length - offset;
+  if (length <= 0) return undefined;
+  const first = bytes[offset];
+  if (first === NOT_MSGPACK) return bytes[offset + 1] === JSON_MARK && length > JSON_PREFIX.length ? JSON_TEXT : OLD_MSGPACK;
+  if (first === OLD_JSON_TAG && length > 1) return OLD_JSON;
+  return PLAIN_MSGPACK;
+}
 
 /** MessagePack extension types (0..127 are application-defined; -1 is the spec's timestamp). */
 export const EXT = {

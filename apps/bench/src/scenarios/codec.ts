@@ -47,7 +47,7 @@ function record(ctx: BenchContext, f: CodecFigures, condition: string, recordSiz
 }
 
 /**
- * serializeData/deserializeData (Engram's MessagePack behind a one-byte format tag) against
+ * serializeData/deserializeData (Engram's plain MessagePack) against
  * JSON and two MessagePack libraries, measured twice, each in a fresh process: once plain, once
  * after `import('ioredis')`. ioredis 6 declares `class VerbatimString extends String`, and on
  * Node 20 (V8 11.3) merely declaring a subclass of String slows String.prototype methods
@@ -72,10 +72,6 @@ export const codecScenario: Scenario = {
       value: formatBytes(bytes.engram),
       baseline: `@msgpack/msgpack ${formatBytes(bytes.msgpack)}; msgpackr ${formatBytes(bytes.msgpackr)}; JSON ${formatBytes(bytes.json)}`,
       target: atMost(bytes.engram, bytes.msgpack, "bytes ≤ MessagePack's"),
-      note:
-        bytes.engram > bytes.msgpack
-          ? `Engram's bytes are a one-byte format tag (0xC1) and then MessagePack: ${bytes.engram - 1} bytes of MessagePack against @msgpack/msgpack's ${bytes.msgpack}`
-          : undefined,
     });
   },
 };
