@@ -6,8 +6,8 @@ import { checkValueSize, deserializeData, serializeData } from '@engram/memory-u
  *
  * The expiry rides in front of the value so `loadEntry`/`bulkLoadEntries` answer with one GET/MGET
  * instead of GET + PEXPIRETIME. 0xF8 never starts well-formed UTF-8 (nor JSON, nor base64 text), so
- * a string some other tool SET under our key is refused rather than misread; the codec then checks
- * its own format tag behind the header.
+ * a string some other tool SET under our key is refused rather than misread. The codec bytes follow
+ * the header and are decoded in place (no subarray per value).
  */
 export const MAGIC = 0xf8;
 export const VERSION = 0x01;
@@ -20,22 +20,25 @@ export function encodeEntry(value: unknown, expiresAt: number | null, maxValueBy
   const out = Buffer.allocUnsafe(HEADER_BYTES + body.length);
   out[0] = MAGIC;
   out[1] = VERSION;
-  out.writeBigUInt64BE(BigInt(expiresAt ?? 0), 2);
+  // Two 32-bit halves: exact for any epoch-ms date (< 2^53), without a BigInt per value.
+  const ms = expiresAt ?? 0;
+  out.writeUInt32BE(Math.floor(ms / 0x1_0000_0000), 2);
+  out.writeUInt32BE(ms >>> 0, 6);
   out.set(body, HEADER_BYTES);
   return out;
 }
 
 export function decodeEntry<T>(bytes: Buffer): MemoryEntry<T> {
   checkHeader(bytes);
-  const expiresAt = Number(bytes.readBigUInt64BE(2));
-  const value = deserializeData(bytes.subarray(HEADER_BYTES)) as T;
+  const expiresAt = bytes.readUInt32BE(2) * 0x1_0000_0000 + bytes.readUInt32BE(6);
+  const value = deserializeData(bytes, HEADER_BYTES) as T;
   return { value, expiresAt: expiresAt === 0 ? null : expiresAt };
 }
 
 /** The value alone, for loads that do not report the expiry: the same checks, no BigInt read. */
 export function decodeValue<T>(bytes: Buffer): T {
   checkHeader(bytes);
-  return deserializeData(bytes.subarray(HEADER_BYTES)) as T;
+  return deserializeData<T>(bytes, HEADER_BYTES);
 }
 
 function checkHeader(bytes: Buffer): void {

@@ -168,6 +168,28 @@ describe('a private Redis with a password', () => {
     }
   });
 
+  it('every command waiting on a paused server fails with TIMEOUT, in flight or sent later, within about commandTimeout', async () => {
+    // The pool bounds commands with one watchdog, not a timer each: all of a burst must be rejected, not only the oldest.
+    const store = new RedisMemory({ url: `redis://:${PASSWORD}@127.0.0.1:${server.port}`, commandTimeout: 240, poolSize: 2 });
+    const admin = new Redis({ port: server.port, password: PASSWORD });
+    try {
+      await store.exists('k', 'ctx');
+      await admin.call('CLIENT', 'PAUSE', '1500', 'ALL');
+      const first = Array.from({ length: 100 }, (_, i) => failure(store.loadContext(`k${i}`, 'ctx')));
+      await new Promise((resolve) => setTimeout(resolve, 120));
+      const later = Array.from({ length: 20 }, (_, i) => failure(store.saveContext(`k${i}`, 'ctx', i)));
+      for (const { error, ms } of await Promise.all([...first, ...later])) {
+        expect(error.code).toBe(ErrorCode.TIMEOUT);
+        expect(ms).toBeGreaterThanOrEqual(235);
+        expect(ms).toBeLessThan(240 + 2 * 30 + 150);
+      }
+    } finally {
+      await admin.call('CLIENT', 'UNPAUSE');
+      await store.close();
+      await admin.quit();
+    }
+  });
+
   it('when the server dies, operations fail fast; when it is back, the same store works again', async () => {
     const store = new RedisMemory({ url: `redis://:${PASSWORD}@127.0.0.1:${server.port}`, commandTimeout: 400 });
     try {
