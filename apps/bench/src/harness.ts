@@ -91,10 +91,23 @@ export function roundRatio(a: readonly number[], b: readonly number[]): number {
   return median(ratios);
 }
 
-/** Subject order of round `round`: rotated by one each round, so each subject goes first in turn. */
+/**
+ * Subject order of round `round`: the first place rotates by one each round, so each subject
+ * goes first in turn; the others follow in a shuffled order (seeded by the round, so runs
+ * repeat), so no subject always runs right after the same one and inherits its garbage or
+ * cache state.
+ */
 export function roundOrder<T>(subjects: readonly T[], round: number): T[] {
   const n = subjects.length;
-  return Array.from({ length: n }, (_, j) => subjects[(round + j) % n]!);
+  const first = round % n;
+  const rest = subjects.filter((_, i) => i !== first);
+  let seed = (round + 1) * 0x9e3779b1;
+  for (let i = rest.length - 1; i > 0; i--) {
+    seed = Math.imul(seed ^ (seed >>> 15), 0x2c1b3c6d) >>> 0;
+    const j = seed % (i + 1);
+    [rest[i], rest[j]] = [rest[j]!, rest[i]!];
+  }
+  return [subjects[first]!, ...rest];
 }
 
 const isThenable = (value: unknown): value is PromiseLike<unknown> =>

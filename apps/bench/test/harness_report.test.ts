@@ -52,6 +52,18 @@ describe('harness math', () => {
     expect(new Set(roundOrder(subjects, 4))).toEqual(new Set(subjects));
   });
 
+  it('no subject always follows the same one: over many rounds each is preceded by every other', () => {
+    const subjects = ['m', 's', 'r', 'd'];
+    const before = new Map(subjects.map((s) => [s, new Set<string>()]));
+    for (let round = 0; round < 40; round++) {
+      const order = roundOrder(subjects, round);
+      expect([...order].sort()).toEqual([...subjects].sort());
+      for (let i = 1; i < order.length; i++) before.get(order[i]!)!.add(order[i - 1]!);
+    }
+    for (const s of subjects) expect(before.get(s)!.size).toBe(subjects.length - 1);
+    expect(roundOrder(subjects, 7)).toEqual(roundOrder(subjects, 7));
+  });
+
   it('compare runs warm-up plus timed rounds, awaits async subjects and calls before() untimed per op', async () => {
     let syncCalls = 0;
     let asyncDone = 0;

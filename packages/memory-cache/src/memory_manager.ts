@@ -348,7 +348,7 @@ export class MemoryManager {
   }
 
   async #saveOne(op: ManagerOp, key: string, contextId: string, data: unknown, ttl: number | null, updateCache: boolean): Promise<void> {
-    const copies = updateCache ? [copyForCache(data)] : undefined;
+    const copies = updateCache ? () => [copyForCache(data)] : undefined;
     const expiresAt = expiresAtFor(ttl);
     await this.#cache.mutate([key], contextId, () => this.#primary.saveContext(key, contextId, data, { ttl }), copies, expiresAt);
     this.#counters.saves++;
@@ -358,7 +358,7 @@ export class MemoryManager {
 
   async #bulkWrite(op: ManagerOp, pairs: Array<[string, unknown]>, contextId: string, ttl: number | null, updateCache: boolean): Promise<void> {
     const keys = pairs.map(([key]) => key);
-    const copies = updateCache ? cacheTail(pairs, this.#options.cacheSize) : undefined;
+    const copies = updateCache ? () => cacheTail(pairs, this.#options.cacheSize) : undefined;
     const entries = new Map(pairs);
     const expiresAt = expiresAtFor(ttl);
     await this.#cache.mutate(keys, contextId, () => this.#primary.bulkSave(entries, contextId, { ttl }), copies, expiresAt);

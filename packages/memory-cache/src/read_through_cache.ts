@@ -61,18 +61,20 @@ export class ReadThroughCache {
   /**
    * The found keys' values: L1 hits, reads already in flight, then one bulk read. Of the bulk
    * read only the last `capacity` found entries go into L1: inserting more would only evict
-   * the earlier ones again, and it leaves L1 as filling it with all of them would have.
+   * the earlier ones again, and it leaves L1 as filling it with all of them would have. Only
+   * those last `capacity` keys are registered as flights (others' reads can join them, writes
+   * can detach them): the keys before them never reach L1, so there is nothing to keep
+   * coherent, and registering 10,000 flights costs more than the reads they could share.
    * `observe` hears each distinct key's L1 lookup (for the manager's cache:hit/miss events).
    */
   async readMany(keys: readonly string[], contextId: string, observe?: (hit: boolean, key: string) => void): Promise<BulkFound> {
     const found: BulkFound = { shared: new Map(), owned: new Map() };
     const shared = found.shared;
-    const seen = new Set<string>();
     const joined: Array<[string, Promise<unknown>]> = [];
-    const fresh: BulkFlight[] = [];
-    for (const key of keys) {
-      if (seen.has(key)) continue;
-      seen.add(key);
+    const freshKeys: string[] = [];
+    const freshCks: string[] = [];
+    // A Set drops repeated keys and keeps first-seen order, in one pass over `keys`.
+    for (const key of new Set(keys)) {
       const ck = compositeKey(key, contextId);
       const hit = this.#l1.get(ck);
       observe?.(hit !== undefined, key);
@@ -85,11 +87,19 @@ export class ReadThroughCache {
         joined.push([key, running.promise]);
         continue;
       }
-      const read = new BulkFlight(key, contextId, ck);
-      this.#reads.start(ck, read);
-      fresh.push(read);
+      freshKeys.push(key);
+      freshCks.push(ck);
     }
-    if (fresh.length > 0) await this.#loadMany(fresh, contextId, found);
+    if (freshKeys.length > 0) {
+      const flightFrom = Math.max(0, freshKeys.length - this.#l1.capacity);
+      const flights: BulkFlight[] = [];
+      for (let i = flightFrom; i < freshKeys.length; i++) {
+        const read = new BulkFlight(freshKeys[i]!, contextId, freshCks[i]!);
+        this.#reads.start(read.ck, read);
+        flights.push(read);
+      }
+      await this.#loadMany(freshKeys, flights, contextId, found);
+    }
     if (joined.length > 0) {
       const results = await Promise.all(joined.map(([, promise]) => promise));
       for (let i = 0; i < joined.length; i++) if (results[i] !== MISSING) shared.set(joined[i]![0], results[i]);
@@ -99,32 +109,39 @@ export class ReadThroughCache {
 
   /**
    * Runs a store write or delete of `keys`, then brings L1 in line: each key gets its entry
-   * from `values` (cache-owned; MISSING = don't cache) only when the write succeeded, is the
-   * newest one for that key and no broad invalidation happened meanwhile; otherwise it is evicted.
-   * `values` covers the last `values.length` keys (a bulk write caches at most L1's capacity,
-   * see `cacheTail`); the keys before them are evicted.
+   * from `copy()` (cache-owned values; MISSING = don't cache) only when the write succeeded, is
+   * the newest one for that key and no broad invalidation happened meanwhile; otherwise it is
+   * evicted. `copy()` covers the last keys (a bulk write caches at most L1's capacity, see
+   * `cacheTail`); the keys before them are evicted.
+   *
+   * `copy` runs right after `write()` has started, before anything is awaited: a network store
+   * has sent its command by then, so the copies are made while the server works instead of
+   * before the command leaves, and the caller cannot have changed the values in between.
    */
   async mutate<R>(
     keys: readonly string[],
     contextId: string,
     write: () => Promise<R>,
-    values?: readonly unknown[],
+    copy?: () => readonly unknown[],
     expiresAt: number | null = null,
   ): Promise<R> {
     const epoch = this.#epoch;
     const seq = ++this.#writeSeq;
     const cks = keys.map((key) => compositeKey(key, contextId));
     for (const ck of cks) this.#writes.set(ck, seq);
-    const cacheFrom = values === undefined ? cks.length : cks.length - values.length;
+    let values: readonly unknown[] | undefined;
     let ok = false;
     try {
-      const result = await write();
+      const writing = write();
+      values = copy?.();
+      const result = await writing;
       ok = true;
       return result;
     } catch (error) {
       this.#counters.errors++;
       throw error;
     } finally {
+      const cacheFrom = values === undefined ? cks.length : cks.length - values.length;
       for (let i = 0; i < cks.length; i++) {
         const ck = cks[i]!;
         const newest = this.#writes.get(ck) === seq;
@@ -189,26 +206,30 @@ export class ReadThroughCache {
     }
   }
 
-  async #loadMany(fresh: BulkFlight[], contextId: string, found: BulkFound): Promise<void> {
+  /** One store read of `keys`; `flights` are the registered reads of its last keys (see readMany). */
+  async #loadMany(keys: readonly string[], flights: readonly BulkFlight[], contextId: string, found: BulkFound): Promise<void> {
     const epoch = this.#epoch;
     this.#counters.loads++;
     let entries: Map<string, MemoryEntry>;
     try {
-      entries = await this.#primary.bulkLoadEntries(
-        fresh.map((read) => read.key),
-        contextId,
-      );
+      entries = await this.#primary.bulkLoadEntries(keys, contextId);
     } catch (error) {
       this.#counters.errors++;
-      for (const read of fresh) {
+      for (const read of flights) {
         this.#reads.finish(read.ck, read);
         read.fail(error);
       }
       throw error;
     }
-    const cacheFrom = epoch === this.#epoch ? this.#cacheFrom(fresh, entries) : fresh.length;
-    for (let i = 0; i < fresh.length; i++) {
-      const read = fresh[i]!;
+    // Unregistered keys: nobody else can see their values, which go out uncopied.
+    const owned = found.owned;
+    for (let i = 0; i < keys.length - flights.length; i++) {
+      const entry = entries.get(keys[i]!);
+      if (entry !== undefined) owned.set(keys[i]!, entry.value);
+    }
+    const cacheFrom = epoch === this.#epoch ? this.#cacheFrom(flights, entries) : flights.length;
+    for (let i = 0; i < flights.length; i++) {
+      const read = flights[i]!;
       // Finished first: from here on nobody can join, so `joined` below is final.
       this.#reads.finish(read.ck, read);
       const entry = entries.get(read.key);
@@ -219,7 +240,7 @@ export class ReadThroughCache {
       const cached = i >= cacheFrom && !read.stale;
       if (cached) this.#l1.set(read.key, contextId, read.ck, entry.value, entry.expiresAt);
       // Stores hand out fresh values: one that neither L1 nor a joined reader holds needs no copy.
-      (cached || read.joined ? found.shared : found.owned).set(read.key, entry.value);
+      (cached || read.joined ? found.shared : owned).set(read.key, entry.value);
       read.settle(entry.value);
     }
   }

@@ -19,20 +19,25 @@ async function cachedKeys(manager: MemoryManager, keys: readonly string[], ctx: 
 }
 
 describe('bulk paths bigger than L1', () => {
-  it('bulkLoad fills L1 with only the last cacheSize found entries, and evicts nothing to do it', async () => {
+  it('bulkLoad fills L1 from the last cacheSize keys it reads, and evicts nothing to do it', async () => {
     const manager = new MemoryManager(new InProcessMemory({ sweepIntervalMs: 0 }), undefined, { cacheSize: CACHE });
     const keys = keysOf(50);
     const primary = new Map(keys.map((key, i) => [key, recordOf(i)]));
     await manager.bulkSave(primary, 'ctx');
     await manager.invalidateCache({ contextId: 'ctx' });
-    // Missing keys at the end do not count against the room: the last 10 *found* ones are cached.
-    const found = await manager.bulkLoad([...keys, 'absent-1', 'absent-2'], 'ctx');
+    const found = await manager.bulkLoad(keys, 'ctx');
     expect(Object.keys(found)).toEqual(keys);
     expect(found.k3).toEqual(recordOf(3));
-    const stats = manager.getManagerStats();
+    let stats = manager.getManagerStats();
     expect(stats.evictions).toBe(0);
     expect(stats.cacheCurrentItems).toBe(CACHE);
     expect(await cachedKeys(manager, keys, 'ctx')).toEqual(keys.slice(-CACHE));
+    // Missing keys in the last cacheSize take their room: only the found ones among them are cached.
+    await manager.invalidateCache({ contextId: 'ctx' });
+    await manager.bulkLoad([...keys, 'absent-1', 'absent-2'], 'ctx');
+    stats = manager.getManagerStats();
+    expect(stats.evictions).toBe(0);
+    expect(await cachedKeys(manager, keys, 'ctx')).toEqual(keys.slice(-(CACHE - 2)));
     await manager.close();
   });
 
@@ -59,15 +64,35 @@ describe('bulk paths bigger than L1', () => {
     const gate = store.hold('bulkLoadEntries');
     const bulk = manager.bulkLoad<{ n: number }>(['a', 'b', 'c'], 'ctx');
     await settle();
-    // 'a' is read by the bulk call alone and only 'c' will be cached: the join is what makes 'a' shared.
-    const single = manager.load<{ n: number }>('a', 'ctx');
+    // 'c' is the one key of the bulk read that can reach L1 (cacheSize 1), so it is the one a load can join.
+    const single = manager.load<{ n: number }>('c', 'ctx');
     gate.resolve();
     const [record, loaded] = await Promise.all([bulk, single]);
     expect(manager.getManagerStats().loads).toBe(1);
+    record.c!.n = 100;
+    expect(loaded).toEqual({ n: 3 });
+    loaded!.n = 200;
+    expect(record.c).toEqual({ n: 100 });
+    expect(await manager.load('c', 'ctx')).toEqual({ n: 3 });
+    await manager.close();
+  });
+
+  it('a load of a key a big bulk read will not cache reads on its own, and neither shares its value', async () => {
+    const store = new GatedMemory();
+    const manager = new MemoryManager(store, undefined, { cacheSize: 1 });
+    await store.inner.bulkSave({ a: { n: 1 }, b: { n: 2 }, c: { n: 3 } }, 'ctx');
+    const gate = store.hold('bulkLoadEntries');
+    const bulk = manager.bulkLoad<{ n: number }>(['a', 'b', 'c'], 'ctx');
+    await settle();
+    const single = manager.load<{ n: number }>('a', 'ctx');
+    gate.resolve();
+    const [record, loaded] = await Promise.all([bulk, single]);
+    expect(manager.getManagerStats().loads).toBe(2);
     record.a!.n = 100;
     expect(loaded).toEqual({ n: 1 });
     loaded!.n = 200;
     expect(record.a).toEqual({ n: 100 });
+    expect(await manager.load('a', 'ctx')).toEqual({ n: 1 });
     await manager.close();
   });
 

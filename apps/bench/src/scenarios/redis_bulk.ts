@@ -1,6 +1,6 @@
 import { MemoryManager } from '@engram/memory-cache';
 import { deserializeData, serializeData } from '@engram/memory-utils';
-import { openRedisMemory, BENCH_TTL } from '../bench_stores.js';
+import { openRedisMemory, rawKeyLike, BENCH_TTL } from '../bench_stores.js';
 import { agentRecord } from '../fixtures/agent_record.js';
 import { compare, type CompareOptions } from '../harness.js';
 import { atMost } from '../results.js';
@@ -18,7 +18,7 @@ const N = 10_000;
 export const redisBulkScenario: Scenario = {
   name: 'redis-bulk',
   title: 'bulkSave / bulkLoad of 10,000 vs raw pipeline / MGET',
-  plan: (quick) => ({ seconds: quick ? 8 : 25, steps: 3 }),
+  plan: (quick) => ({ seconds: quick ? 9 : 40, steps: 3 }),
   skipReason: (ctx) => ctx.redisSkip,
   async run(ctx) {
     const redis = ctx.redis!;
@@ -30,7 +30,7 @@ export const redisBulkScenario: Scenario = {
       const keys = Array.from({ length: N }, (_, i) => `turn:${i}`);
       const values = keys.map((_, i) => agentRecord(i));
       const entries = new Map(keys.map((k, i) => [k, values[i]]));
-      const rawKeys = keys.map((_, i) => `${redis.prefix}:raw:bulk:${i}`);
+      const rawKeys = keys.map((key) => rawKeyLike(redis, 'bulk', key, CTX));
       const rawBytes = values.map((v) => serializeData(v) as Buffer);
       const pipelineSet = async (encode: boolean) => {
         const pipeline = raw.pipeline();
@@ -39,9 +39,9 @@ export const redisBulkScenario: Scenario = {
         if (replies?.some(([error]) => error)) throw new Error('a raw SET EX in the pipeline failed');
       };
       const options: CompareOptions = {
-        rounds: pick(ctx, 11, 4),
+        rounds: pick(ctx, 15, 5),
         warmupRounds: 1,
-        opsPerRound: 1,
+        opsPerRound: pick(ctx, 2, 1),
         mode: 'per-op',
         onRound: () => ctx.status('redis-bulk: timing rounds'),
       };

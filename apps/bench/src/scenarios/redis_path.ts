@@ -1,6 +1,6 @@
 import { MemoryManager } from '@engram/memory-cache';
 import { deserializeData, serializeData } from '@engram/memory-utils';
-import { openRedisMemory, BENCH_TTL } from '../bench_stores.js';
+import { openRedisMemory, rawKeyLike, BENCH_TTL } from '../bench_stores.js';
 import { agentRecord, jsonBytes } from '../fixtures/agent_record.js';
 import { compare, type Comparison, type CompareOptions } from '../harness.js';
 import { atMost, type Recorder } from '../results.js';
@@ -51,7 +51,7 @@ export const redisPathScenario: Scenario = {
     try {
       ctx.step('redis-path: preparing');
       const bytes = serializeData(record) as Buffer;
-      const rawKey = `${redis.prefix}:raw:path`;
+      const rawKey = rawKeyLike(redis, 'path', KEY, CTX);
       await manager.save(KEY, CTX, record, { ttl: BENCH_TTL });
       await raw.set(rawKey, bytes, 'EX', BENCH_TTL);
       const options: CompareOptions = {
