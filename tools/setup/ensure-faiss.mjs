@@ -4,7 +4,7 @@
 // faiss-node is an optional dependency: `pnpm install` tries to build it (our patch makes its
 // install script `cmake-js compile` against the system faiss) and carries on when that fails,
 // so users who never use FAISS get a clean install. This script, run by the root `pretest` and
-// by .ci/run, installs the missing pieces and rebuilds the binding:
+// `prebench` (so the FAISS baselines of `pnpm bench` run too), installs the missing pieces and rebuilds the binding:
 //   1. binding loads → nothing to do;
 //   2. Debian packages missing → `apt-get install -y libfaiss-dev libopenblas-dev` (plus cmake and
 //      g++ when absent) if running as root with apt-get, with `apt-get update` first when the
