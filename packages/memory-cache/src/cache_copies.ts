@@ -1,5 +1,5 @@
 import { cloneValue } from '@engram/memory-utils';
-import { MISSING, type BulkFound } from './read_through_cache.js';
+import { MISSING, type BulkFound, type BulkRecordSink } from './read_through_cache.js';
 
 /**
  * The L1 copy of a value being saved, taken before the write so later mutation by the caller
@@ -45,4 +45,24 @@ export function copiesAsRecord<T>(keys: readonly string[], found: BulkFound, fal
     else if (fallback !== undefined) record[key] = fallback;
   }
   return record;
+}
+
+/** `copiesAsRecord`'s result built in one pass, for reads whose keys all come from one store read. */
+export function recordSink<T>(fallback: T | undefined): BulkRecordSink {
+  const record: Record<string, unknown> = Object.create(null);
+  return {
+    record,
+    own: (key, value) => {
+      record[key] = value;
+    },
+    share: (key, value) => {
+      record[key] = cloneValue(value);
+    },
+    miss:
+      fallback === undefined
+        ? () => {}
+        : (key) => {
+            record[key] = fallback;
+          },
+  };
 }

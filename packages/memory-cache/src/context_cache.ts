@@ -31,6 +31,11 @@ export class ContextCache {
     return this.#capacity;
   }
 
+  /** False when no entry of `contextId` is cached (expired ones may still count until swept). */
+  holdsContext(contextId: string): boolean {
+    return this.#byContext.has(contextId);
+  }
+
   get(ck: string): L1Entry | undefined {
     if (this.#trusted !== undefined && !this.#trusted()) return undefined;
     return this.#cache.get(ck);

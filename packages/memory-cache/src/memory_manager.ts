@@ -12,7 +12,7 @@ import {
 import { cloneValue, compositeKey, expiresAtFor, resolveTtl, serializeData, validateId, validateKeys } from '@engram/memory-utils';
 import { bulkEntryPairs, pickEntries } from './bulk_entries.js';
 import { BusLink, invalidationOf } from './bus_link.js';
-import { cacheTail, copiesAsRecord, copyForCache } from './cache_copies.js';
+import { cacheTail, copiesAsRecord, copyForCache, recordSink } from './cache_copies.js';
 import { closedError } from './closed_error.js';
 import { Computations } from './computations.js';
 import { ContextCache } from './context_cache.js';
@@ -161,8 +161,9 @@ export class MemoryManager {
     this.#assertOpen();
     validateKeys(keys);
     validateId(contextId, 'contextId');
-    const found = await this.#cache.readMany(keys, contextId, this.#lookups('bulkLoad', contextId));
-    return copiesAsRecord<T>(keys, found, options?.default);
+    const fallback = options?.default;
+    const found = await this.#cache.readMany(keys, contextId, this.#lookups('bulkLoad', contextId), recordSink(fallback));
+    return (found.record as Record<string, T> | undefined) ?? copiesAsRecord<T>(keys, found, fallback);
   }
 
   /** All entries or none, in one store call; then L1 like `save` (for at most the last `cacheSize` entries). */

@@ -15,6 +15,20 @@ export interface BulkFound {
   readonly shared: Map<string, unknown>;
   /** Values read for this call alone (not cached, nobody joined): hand them out as they are. */
   readonly owned: Map<string, unknown>;
+  /** Set instead of the maps (left empty) when a `BulkRecordSink` was given and could be used. */
+  record?: Record<string, unknown>;
+}
+
+/**
+ * Builds the caller's record while the store's answer is walked, when every key comes from that
+ * one read: the keys then arrive in request order, so no map of found values and no second pass
+ * over 10,000 keys is needed. `share` gets values others also hold (it must copy them).
+ */
+export interface BulkRecordSink {
+  readonly record: Record<string, unknown>;
+  own(key: string, value: unknown): void;
+  share(key: string, value: unknown): void;
+  miss(key: string): void;
 }
 
 /**
@@ -67,38 +81,52 @@ export class ReadThroughCache {
    * coherent, and registering 10,000 flights costs more than the reads they could share.
    * `observe` hears each distinct key's L1 lookup (for the manager's cache:hit/miss events).
    */
-  async readMany(keys: readonly string[], contextId: string, observe?: (hit: boolean, key: string) => void): Promise<BulkFound> {
+  async readMany(
+    keys: readonly string[],
+    contextId: string,
+    observe?: (hit: boolean, key: string) => void,
+    sink?: BulkRecordSink,
+  ): Promise<BulkFound> {
     const found: BulkFound = { shared: new Map(), owned: new Map() };
     const shared = found.shared;
     const joined: Array<[string, Promise<unknown>]> = [];
-    const freshKeys: string[] = [];
-    const freshCks: string[] = [];
     // A Set drops repeated keys and keeps first-seen order, in one pass over `keys`.
-    for (const key of new Set(keys)) {
-      const ck = compositeKey(key, contextId);
-      const hit = this.#l1.get(ck);
-      observe?.(hit !== undefined, key);
-      if (hit !== undefined) {
-        shared.set(key, hit.value);
-        continue;
+    const unique = new Set(keys);
+    let freshKeys: string[];
+    if (!this.#l1.holdsContext(contextId) && this.#reads.size === 0) {
+      // Nothing of this context is in L1 or being read: every key is a miss, no lookup needed.
+      freshKeys = [...unique];
+      if (observe !== undefined) for (const key of freshKeys) observe(false, key);
+    } else {
+      freshKeys = [];
+      for (const key of unique) {
+        const ck = compositeKey(key, contextId);
+        const hit = this.#l1.get(ck);
+        observe?.(hit !== undefined, key);
+        if (hit !== undefined) {
+          shared.set(key, hit.value);
+          continue;
+        }
+        const running = this.#reads.get(ck);
+        if (running !== undefined) {
+          joined.push([key, running.promise]);
+          continue;
+        }
+        freshKeys.push(key);
       }
-      const running = this.#reads.get(ck);
-      if (running !== undefined) {
-        joined.push([key, running.promise]);
-        continue;
-      }
-      freshKeys.push(key);
-      freshCks.push(ck);
     }
     if (freshKeys.length > 0) {
       const flightFrom = Math.max(0, freshKeys.length - this.#l1.capacity);
       const flights: BulkFlight[] = [];
       for (let i = flightFrom; i < freshKeys.length; i++) {
-        const read = new BulkFlight(freshKeys[i]!, contextId, freshCks[i]!);
+        const read = new BulkFlight(freshKeys[i]!, contextId, compositeKey(freshKeys[i]!, contextId));
         this.#reads.start(read.ck, read);
         flights.push(read);
       }
-      await this.#loadMany(freshKeys, flights, contextId, found);
+      // No L1 hit and nothing to join: every key comes from this read, in request order.
+      const direct = sink !== undefined && shared.size === 0 && joined.length === 0;
+      await this.#loadMany(freshKeys, flights, contextId, direct ? sink : mapSink(found));
+      if (direct) found.record = sink.record;
     }
     if (joined.length > 0) {
       const results = await Promise.all(joined.map(([, promise]) => promise));
@@ -207,7 +235,7 @@ export class ReadThroughCache {
   }
 
   /** One store read of `keys`; `flights` are the registered reads of its last keys (see readMany). */
-  async #loadMany(keys: readonly string[], flights: readonly BulkFlight[], contextId: string, found: BulkFound): Promise<void> {
+  async #loadMany(keys: readonly string[], flights: readonly BulkFlight[], contextId: string, out: Omit<BulkRecordSink, 'record'>): Promise<void> {
     const epoch = this.#epoch;
     this.#counters.loads++;
     let entries: Map<string, MemoryEntry>;
@@ -222,10 +250,10 @@ export class ReadThroughCache {
       throw error;
     }
     // Unregistered keys: nobody else can see their values, which go out uncopied.
-    const owned = found.owned;
     for (let i = 0; i < keys.length - flights.length; i++) {
       const entry = entries.get(keys[i]!);
-      if (entry !== undefined) owned.set(keys[i]!, entry.value);
+      if (entry !== undefined) out.own(keys[i]!, entry.value);
+      else out.miss(keys[i]!);
     }
     const cacheFrom = epoch === this.#epoch ? this.#cacheFrom(flights, entries) : flights.length;
     for (let i = 0; i < flights.length; i++) {
@@ -235,12 +263,14 @@ export class ReadThroughCache {
       const entry = entries.get(read.key);
       if (entry === undefined) {
         read.settle(MISSING);
+        out.miss(read.key);
         continue;
       }
       const cached = i >= cacheFrom && !read.stale;
       if (cached) this.#l1.set(read.key, contextId, read.ck, entry.value, entry.expiresAt);
       // Stores hand out fresh values: one that neither L1 nor a joined reader holds needs no copy.
-      (cached || read.joined ? found.shared : owned).set(read.key, entry.value);
+      if (cached || read.joined) out.share(read.key, entry.value);
+      else out.own(read.key, entry.value);
       read.settle(entry.value);
     }
   }
@@ -256,4 +286,15 @@ export class ReadThroughCache {
     }
     return i;
   }
+}
+
+const ignoreMiss = () => {};
+
+/** The default: found values into `found`'s maps, for the caller to sort out. */
+function mapSink(found: BulkFound): Omit<BulkRecordSink, 'record'> {
+  return {
+    own: (key, value) => found.owned.set(key, value),
+    share: (key, value) => found.shared.set(key, value),
+    miss: ignoreMiss,
+  };
 }

@@ -113,3 +113,25 @@ describe('bulk paths bigger than L1', () => {
     await manager.close();
   });
 });
+
+describe('bulkLoad result shape, cold and warm L1', () => {
+  it('gives the same record, in request order with defaults for missing keys, whether or not L1 held some keys', async () => {
+    const manager = new MemoryManager(new InProcessMemory({ sweepIntervalMs: 0 }), undefined, { cacheSize: 4 });
+    const keys = ['k5', 'absent', 'k1', 'k7', 'k1', 'k3', 'gone', 'k9'];
+    await manager.bulkSave(new Map(['k1', 'k3', 'k5', 'k7', 'k9'].map((key) => [key, { key }])), 'ctx');
+    await manager.invalidateCache({ contextId: 'ctx' });
+    const cold = await manager.bulkLoad(keys, 'ctx', { default: 'none' });
+    // Now L1 holds some of them: the other path builds the record.
+    const warm = await manager.bulkLoad(keys, 'ctx', { default: 'none' });
+    const expected = { k5: { key: 'k5' }, absent: 'none', k1: { key: 'k1' }, k7: { key: 'k7' }, k3: { key: 'k3' }, gone: 'none', k9: { key: 'k9' } };
+    for (const record of [cold, warm]) {
+      expect(Object.keys(record)).toEqual(Object.keys(expected));
+      expect({ ...record }).toEqual(expected);
+      expect(Object.getPrototypeOf(record)).toBe(null);
+    }
+    (cold.k9 as { key: string }).key = 'mutated';
+    (warm.k9 as { key: string }).key = 'mutated';
+    expect(await manager.load('k9', 'ctx')).toEqual({ key: 'k9' });
+    await manager.close();
+  });
+});
