@@ -354,7 +354,8 @@ export class MemoryManager {
     await this.#cache.mutate([key], contextId, () => this.#primary.saveContext(key, contextId, data, { ttl }), copies, expiresAt);
     this.#counters.saves++;
     if (this.#events?.has('write')) this.#events.emit('write', writeEvent(op, contextId, [key], [data], encodedSize));
-    await this.#bus?.publish({ type: 'keys', contextId, keys: [key] });
+    // Not `await this.#bus?.publish(…)`: without a bus that would still cost a turn of the microtask queue.
+    if (this.#bus !== undefined) await this.#bus.publish({ type: 'keys', contextId, keys: [key] });
   }
 
   async #bulkWrite(op: ManagerOp, pairs: Array<[string, unknown]>, contextId: string, ttl: number | null, updateCache: boolean): Promise<void> {
