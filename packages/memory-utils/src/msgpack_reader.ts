@@ -1,6 +1,6 @@
 import { CorruptData, EXT, MAX_DEPTH } from './codec_types.js';
 import { decodeBigInt, decodeTimestamp, decodeTypedArray, decodeUtf16 } from './msgpack_ext_decoders.js';
-import { charCodeAt } from './string_methods.js';
+import { charCodeAt, fromCharCodes } from './string_methods.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const KEY_CACHE_SIZE = 4096;
@@ -142,7 +142,7 @@ export class MsgpackReader {
         if (c >= 0x80) return utf8.decode(src.subarray(start, start + length));
         codes[i] = c;
       }
-      return String.fromCharCode.apply(null, codes);
+      return fromCharCodes(codes);
     }
     return utf8.decode(src.subarray(start, start + length));
   }
@@ -179,7 +179,7 @@ export class MsgpackReader {
     }
     const codes = new Array<number>(length);
     for (let i = 0; i < length; i++) codes[i] = src[start + i]!;
-    const key = String.fromCharCode.apply(null, codes);
+    const key = fromCharCodes(codes);
     keyCache[slot] = key;
     return key;
   }
