@@ -57,42 +57,28 @@ describe('bulk paths bigger than L1', () => {
     await manager.close();
   });
 
-  it('a load that joins a bulk read in flight shares its one store read and gets its own copy', async () => {
+  // cacheSize 1: 'c' is the one key of the bulk read that can reach L1, so it is the one a load can
+  // join; a load of 'a' reads on its own. Either way neither caller's value is the other's.
+  it.each([
+    ['c', 'joins the bulk read in flight and shares its one store read', 1],
+    ['a', 'of a key the bulk read will not cache reads on its own', 2],
+  ] as const)('a load of %s %s, and gets its own copy', async (key, _how, storeReads) => {
     const store = new GatedMemory();
     const manager = new MemoryManager(store, undefined, { cacheSize: 1 });
-    await store.inner.bulkSave({ a: { n: 1 }, b: { n: 2 }, c: { n: 3 } }, 'ctx');
+    const saved = { a: { n: 1 }, b: { n: 2 }, c: { n: 3 } };
+    await store.inner.bulkSave(saved, 'ctx');
     const gate = store.hold('bulkLoadEntries');
     const bulk = manager.bulkLoad<{ n: number }>(['a', 'b', 'c'], 'ctx');
     await settle();
-    // 'c' is the one key of the bulk read that can reach L1 (cacheSize 1), so it is the one a load can join.
-    const single = manager.load<{ n: number }>('c', 'ctx');
+    const single = manager.load<{ n: number }>(key, 'ctx');
     gate.resolve();
     const [record, loaded] = await Promise.all([bulk, single]);
-    expect(manager.getManagerStats().loads).toBe(1);
-    record.c!.n = 100;
-    expect(loaded).toEqual({ n: 3 });
+    expect(manager.getManagerStats().loads).toBe(storeReads);
+    record[key]!.n = 100;
+    expect(loaded).toEqual(saved[key]);
     loaded!.n = 200;
-    expect(record.c).toEqual({ n: 100 });
-    expect(await manager.load('c', 'ctx')).toEqual({ n: 3 });
-    await manager.close();
-  });
-
-  it('a load of a key a big bulk read will not cache reads on its own, and neither shares its value', async () => {
-    const store = new GatedMemory();
-    const manager = new MemoryManager(store, undefined, { cacheSize: 1 });
-    await store.inner.bulkSave({ a: { n: 1 }, b: { n: 2 }, c: { n: 3 } }, 'ctx');
-    const gate = store.hold('bulkLoadEntries');
-    const bulk = manager.bulkLoad<{ n: number }>(['a', 'b', 'c'], 'ctx');
-    await settle();
-    const single = manager.load<{ n: number }>('a', 'ctx');
-    gate.resolve();
-    const [record, loaded] = await Promise.all([bulk, single]);
-    expect(manager.getManagerStats().loads).toBe(2);
-    record.a!.n = 100;
-    expect(loaded).toEqual({ n: 1 });
-    loaded!.n = 200;
-    expect(record.a).toEqual({ n: 100 });
-    expect(await manager.load('a', 'ctx')).toEqual({ n: 1 });
+    expect(record[key]).toEqual({ n: 100 });
+    expect(await manager.load(key, 'ctx')).toEqual(saved[key]);
     await manager.close();
   });
 
@@ -129,8 +115,8 @@ describe('bulkLoad result shape, cold and warm L1', () => {
       expect({ ...record }).toEqual(expected);
       expect(Object.getPrototypeOf(record)).toBe(null);
     }
-    (cold.k9 as { key: string }).key = 'mutated';
-    (warm.k9 as { key: string }).key = 'mutated';
+    (cold.k9 as unknown as { key: string }).key = 'mutated';
+    (warm.k9 as unknown as { key: string }).key = 'mutated';
     expect(await manager.load('k9', 'ctx')).toEqual({ key: 'k9' });
     await manager.close();
   });
