@@ -18,12 +18,17 @@ export function logManagerEvents(manager: MemoryManager, logger: EngramLogger): 
       'engram operation failed',
     );
   });
+  // The first `connected` is the bus coming up, not a recovery: info, not a warning.
+  let wasDown = false;
   manager.on('bus:state', (e) => {
-    const message =
-      e.state === 'disconnected'
-        ? 'invalidation bus disconnected: L1 answers only until busDownMaxStalenessMs, then reads go to the store'
-        : 'invalidation bus reconnected: L1 dropped, since messages may have been missed';
-    logger.warn({ component: 'MemoryManager', bus: e.state }, message);
+    const fields = { component: 'MemoryManager', bus: e.state };
+    if (e.state === 'disconnected') {
+      wasDown = true;
+      logger.warn(fields, 'invalidation bus disconnected: L1 answers only until busDownMaxStalenessMs, then reads go to the store');
+    } else if (wasDown) {
+      wasDown = false;
+      logger.warn(fields, 'invalidation bus reconnected: L1 dropped, since messages may have been missed');
+    } else logger.info(fields, 'invalidation bus connected');
   });
   manager.on('lock:lost', (e) => {
     logger.warn(

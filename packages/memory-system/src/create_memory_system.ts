@@ -1,8 +1,9 @@
-import type { BaseMemory, BaseVectorStore, DistributedLocks, InvalidationBus } from '@engram/memory-core';
+import type { BaseMemory, BaseVectorStore, DistributedLocks, EngramLogger, InvalidationBus } from '@engram/memory-core';
 import { MemoryManager } from '@engram/memory-cache';
 import { resolveConfig, type EngramConfig, type EngramConfigInput } from './config.js';
 import { configFromEnv } from './env.js';
 import { importOptional } from './optional_import.js';
+import { rejectLoggerInConfig, resolveSystemOptions, type MemorySystemOptions } from './system_options.js';
 
 /** The stack built from one config. `close()` closes everything it opened, once. */
 export interface MemorySystem {
@@ -21,15 +22,18 @@ export interface MemorySystem {
 
 /**
  * Builds store, L1 manager and (when configured or installed) vector store.
- * With no argument the configuration is read from the environment (`configFromEnv`).
+ * With no config (`undefined`) the configuration is read from the environment (`configFromEnv`).
+ * `options.logger` goes to every component that logs: manager, Redis or SQLite store, vector store.
  */
-export async function createMemorySystem(input?: EngramConfigInput): Promise<MemorySystem> {
+export async function createMemorySystem(input?: EngramConfigInput, options?: MemorySystemOptions): Promise<MemorySystem> {
+  rejectLoggerInConfig(input);
+  const { logger } = resolveSystemOptions(options);
   const config = input === undefined ? configFromEnv() : resolveConfig(input);
-  const primary = await createPrimary(config);
+  const primary = await createPrimary(config, logger);
   let vectors: BaseVectorStore | undefined;
   let coherence: Coherence = {};
   try {
-    vectors = await createVectorStore(config);
+    vectors = await createVectorStore(config, logger);
     coherence = await createCoherence(config);
   } catch (error) {
     await Promise.allSettled([primary.close(), vectors?.close(), coherence.bus?.close(), coherence.locks?.close()]);
@@ -43,6 +47,7 @@ export async function createMemorySystem(input?: EngramConfigInput): Promise<Mem
     bus: coherence.bus,
     busDownMaxStalenessMs: config.busDownMaxStalenessMs,
     locks: coherence.locks,
+    logger,
   });
   const closeAll = async () => {
     // The manager closes store, vector store and bus; the locks' connection is ours to give back.
@@ -68,7 +73,9 @@ export async function createMemorySystem(input?: EngramConfigInput): Promise<Mem
   };
 }
 
-async function createPrimary(config: EngramConfig): Promise<BaseMemory> {
+// InProcessMemory, RedisInvalidationBus and RedisLocks take no logger: bus state and lost locks
+// reach the log through the manager's events.
+async function createPrimary(config: EngramConfig, logger: EngramLogger | undefined): Promise<BaseMemory> {
   switch (config.storage) {
     case 'redis': {
       const { RedisMemory } = await importOptional('@engram/memory-redis', 'storage "redis"', () => import('@engram/memory-redis'));
@@ -84,11 +91,12 @@ async function createPrimary(config: EngramConfig): Promise<BaseMemory> {
         circuitBreaker: config.circuitBreaker
           ? { failureThreshold: config.circuitBreakerThreshold, cooldownMs: config.circuitBreakerCooldownMs }
           : false,
+        logger,
       });
     }
     case 'sqlite': {
       const { SqliteMemory } = await importOptional('@engram/memory-sqlite', 'storage "sqlite"', () => import('@engram/memory-sqlite'));
-      return new SqliteMemory({ path: config.sqlitePath, defaultTtl: config.defaultTtl, maxValueBytes: config.maxValueBytes });
+      return new SqliteMemory({ path: config.sqlitePath, defaultTtl: config.defaultTtl, maxValueBytes: config.maxValueBytes, logger });
     }
     case 'in-process': {
       const { InProcessMemory } = await import('@engram/memory-cache');
@@ -126,7 +134,7 @@ async function createCoherence(config: EngramConfig): Promise<Coherence> {
   }
 }
 
-async function createVectorStore(config: EngramConfig): Promise<BaseVectorStore | undefined> {
+async function createVectorStore(config: EngramConfig, logger: EngramLogger | undefined): Promise<BaseVectorStore | undefined> {
   let vectorCore: typeof import('@engram/vector-core');
   try {
     vectorCore = await importOptional('@engram/vector-core', `vectorDbType "${config.vectorDbType}"`, () => import('@engram/vector-core'));
@@ -139,5 +147,6 @@ async function createVectorStore(config: EngramConfig): Promise<BaseVectorStore 
     apiUrl: config.vectorDbUrl,
     apiKey: config.vectorDbApiKey,
     storageDir: config.vectorStorageDir,
+    logger,
   });
 }

@@ -3,3 +3,4 @@ export type { EngramConfig, EngramConfigInput, StorageBackend, VectorDbType } fr
 export { configFromEnv, envNames } from './env.js';
 export { createMemorySystem } from './create_memory_system.js';
 export type { MemorySystem } from './create_memory_system.js';
+export type { MemorySystemOptions } from './system_options.js';
