@@ -173,7 +173,7 @@ export class MemoryManager {
     const ttl = resolveTtl(options?.ttl, this.#options.memoryTtl);
     const pairs = bulkEntryPairs(entries);
     if (pairs.length === 0) return;
-    await this.#bulkWrite('bulkSave', pairs, contextId, ttl, options?.updateCache !== false);
+    await this.#bulkWrite('bulkSave', pairs, contextId, ttl, options?.updateCache !== false, entries);
   }
 
   /**
@@ -358,10 +358,17 @@ export class MemoryManager {
     if (this.#bus !== undefined) await this.#bus.publish({ type: 'keys', contextId, keys: [key] });
   }
 
-  async #bulkWrite(op: ManagerOp, pairs: Array<[string, unknown]>, contextId: string, ttl: number | null, updateCache: boolean): Promise<void> {
+  /** `entries`: what goes to the store, the caller's own record or Map when it has one (the same pairs, not copied again). */
+  async #bulkWrite(
+    op: ManagerOp,
+    pairs: Array<[string, unknown]>,
+    contextId: string,
+    ttl: number | null,
+    updateCache: boolean,
+    entries: BulkEntries = new Map(pairs),
+  ): Promise<void> {
     const keys = pairs.map(([key]) => key);
     const copies = updateCache ? () => cacheTail(pairs, this.#options.cacheSize) : undefined;
-    const entries = new Map(pairs);
     const expiresAt = expiresAtFor(ttl);
     await this.#cache.mutate(keys, contextId, () => this.#primary.bulkSave(entries, contextId, { ttl }), copies, expiresAt);
     this.#counters.saves++;
@@ -377,7 +384,7 @@ export class MemoryManager {
         ),
       );
     }
-    await this.#bus?.publish({ type: 'keys', contextId, keys });
+    if (this.#bus !== undefined) await this.#bus.publish({ type: 'keys', contextId, keys });
   }
 
   /** Counts a failure of the store, vector store or caller code, and passes it on. */

@@ -45,8 +45,8 @@ export class ReadThroughCache {
   readonly #l1: ContextCache;
   readonly #counters: ManagerCounters;
   readonly #reads = new FlightMap<Flight<unknown>>();
-  /** ck → sequence number of the newest write in flight for it. */
-  readonly #writes = new Map<string, number>();
+  /** contextId → key → sequence number of the newest write in flight for it (by context, so a bulk write builds no composite key per entry). */
+  readonly #writes = new Map<string, Map<string, number>>();
   #writeSeq = 0;
   #epoch = 0;
 
@@ -155,8 +155,9 @@ export class ReadThroughCache {
   ): Promise<R> {
     const epoch = this.#epoch;
     const seq = ++this.#writeSeq;
-    const cks = keys.map((key) => compositeKey(key, contextId));
-    for (const ck of cks) this.#writes.set(ck, seq);
+    let writes = this.#writes.get(contextId);
+    if (writes === undefined) this.#writes.set(contextId, (writes = new Map()));
+    for (const key of keys) writes.set(key, seq);
     let values: readonly unknown[] | undefined;
     let ok = false;
     try {
@@ -169,16 +170,21 @@ export class ReadThroughCache {
       this.#counters.errors++;
       throw error;
     } finally {
-      const cacheFrom = values === undefined ? cks.length : cks.length - values.length;
-      for (let i = 0; i < cks.length; i++) {
-        const ck = cks[i]!;
-        const newest = this.#writes.get(ck) === seq;
-        if (newest) this.#writes.delete(ck);
+      const cacheFrom = values === undefined ? keys.length : keys.length - values.length;
+      // Nothing of this context in L1 and no read in flight: the keys left out of L1 have nothing to evict or detach.
+      const quiet = !this.#l1.holdsContext(contextId) && this.#reads.size === 0;
+      for (let i = 0; i < keys.length; i++) {
+        const key = keys[i]!;
+        const newest = writes.get(key) === seq;
+        if (newest) writes.delete(key);
+        if (quiet && i < cacheFrom) continue;
+        const ck = compositeKey(key, contextId);
         this.#reads.detach(ck);
         const value = i < cacheFrom ? MISSING : values![i - cacheFrom];
-        if (ok && newest && value !== MISSING && epoch === this.#epoch) this.#l1.set(keys[i]!, contextId, ck, value, expiresAt);
+        if (ok && newest && value !== MISSING && epoch === this.#epoch) this.#l1.set(key, contextId, ck, value, expiresAt);
         else this.#l1.delete(ck);
       }
+      if (writes.size === 0 && this.#writes.get(contextId) === writes) this.#writes.delete(contextId);
     }
   }
 
