@@ -73,12 +73,13 @@ export class ReadThroughCache {
   }
 
   /**
-   * The found keys' values: L1 hits, reads already in flight, then one bulk read. Of the bulk
-   * read only the last `capacity` found entries go into L1: inserting more would only evict
-   * the earlier ones again, and it leaves L1 as filling it with all of them would have. Only
-   * those last `capacity` keys are registered as flights (others' reads can join them, writes
-   * can detach them): the keys before them never reach L1, so there is nothing to keep
-   * coherent, and registering 10,000 flights costs more than the reads they could share.
+   * The found keys' values: L1 hits, reads already in flight, then one bulk read of the rest.
+   * - Up to L1's capacity of fresh keys: one `bulkLoadEntries`, each key registered as a flight
+   *   (other reads join it, writes detach it) and the found ones put into L1.
+   * - More fresh keys than L1 holds is a scan: one `bulkLoad` that reads around L1. Filling L1
+   *   with its tail would evict the whole working set for keys nobody has shown to be hot (the
+   *   pollution that scan-resistant admission policies exist for), so it neither fills nor
+   *   evicts, registers no flights, and needs no expiry: the store's cheapest bulk read.
    * `observe` hears each distinct key's L1 lookup (for the manager's cache:hit/miss events).
    */
   async readMany(
@@ -116,16 +117,15 @@ export class ReadThroughCache {
       }
     }
     if (freshKeys.length > 0) {
-      const flightFrom = Math.max(0, freshKeys.length - this.#l1.capacity);
-      const flights: BulkFlight[] = [];
-      for (let i = flightFrom; i < freshKeys.length; i++) {
-        const read = new BulkFlight(freshKeys[i]!, contextId, compositeKey(freshKeys[i]!, contextId));
-        this.#reads.start(read.ck, read);
-        flights.push(read);
-      }
       // No L1 hit and nothing to join: every key comes from this read, in request order.
       const direct = sink !== undefined && shared.size === 0 && joined.length === 0;
-      await this.#loadMany(freshKeys, flights, contextId, direct ? sink : mapSink(found));
+      const out = direct ? sink : mapSink(found);
+      if (freshKeys.length > this.#l1.capacity) await this.#readAround(freshKeys, contextId, out);
+      else {
+        const flights = freshKeys.map((key) => new BulkFlight(key, contextId, compositeKey(key, contextId)));
+        for (const read of flights) this.#reads.start(read.ck, read);
+        await this.#loadMany(flights, contextId, out);
+      }
       if (direct) found.record = sink.record;
     }
     if (joined.length > 0) {
@@ -240,13 +240,16 @@ export class ReadThroughCache {
     }
   }
 
-  /** One store read of `keys`; `flights` are the registered reads of its last keys (see readMany). */
-  async #loadMany(keys: readonly string[], flights: readonly BulkFlight[], contextId: string, out: Omit<BulkRecordSink, 'record'>): Promise<void> {
+  /** One store read of the flights' keys, filling L1 with what it finds (see readMany). */
+  async #loadMany(flights: readonly BulkFlight[], contextId: string, out: Omit<BulkRecordSink, 'record'>): Promise<void> {
     const epoch = this.#epoch;
     this.#counters.loads++;
     let entries: Map<string, MemoryEntry>;
     try {
-      entries = await this.#primary.bulkLoadEntries(keys, contextId);
+      entries = await this.#primary.bulkLoadEntries(
+        flights.map((read) => read.key),
+        contextId,
+      );
     } catch (error) {
       this.#counters.errors++;
       for (const read of flights) {
@@ -255,15 +258,9 @@ export class ReadThroughCache {
       }
       throw error;
     }
-    // Unregistered keys: nobody else can see their values, which go out uncopied.
-    for (let i = 0; i < keys.length - flights.length; i++) {
-      const entry = entries.get(keys[i]!);
-      if (entry !== undefined) out.own(keys[i]!, entry.value);
-      else out.miss(keys[i]!);
-    }
-    const cacheFrom = epoch === this.#epoch ? this.#cacheFrom(flights, entries) : flights.length;
-    for (let i = 0; i < flights.length; i++) {
-      const read = flights[i]!;
+    // No broad invalidation since the read began: what it found may fill L1 (at most L1's capacity of keys).
+    const fill = epoch === this.#epoch;
+    for (const read of flights) {
       // Finished first: from here on nobody can join, so `joined` below is final.
       this.#reads.finish(read.ck, read);
       const entry = entries.get(read.key);
@@ -272,7 +269,7 @@ export class ReadThroughCache {
         out.miss(read.key);
         continue;
       }
-      const cached = i >= cacheFrom && !read.stale;
+      const cached = fill && !read.stale;
       if (cached) this.#l1.set(read.key, contextId, read.ck, entry.value, entry.expiresAt);
       // Stores hand out fresh values: one that neither L1 nor a joined reader holds needs no copy.
       if (cached || read.joined) out.share(read.key, entry.value);
@@ -281,16 +278,23 @@ export class ReadThroughCache {
     }
   }
 
-  /** Index into `fresh` from which found, still-current entries fill L1: at most `capacity` of them. */
-  #cacheFrom(fresh: readonly BulkFlight[], entries: Map<string, MemoryEntry>): number {
-    let room = this.#l1.capacity;
-    if (entries.size <= room) return 0;
-    let i = fresh.length;
-    while (i > 0 && room > 0) {
-      const read = fresh[--i]!;
-      if (!read.stale && entries.has(read.key)) room--;
+  /** A scan's one store read, around L1: every value found is the caller's alone. */
+  async #readAround(keys: readonly string[], contextId: string, out: Omit<BulkRecordSink, 'record'>): Promise<void> {
+    this.#counters.loads++;
+    let values: Record<string, unknown>;
+    try {
+      values = await this.#primary.bulkLoad(keys, contextId);
+    } catch (error) {
+      this.#counters.errors++;
+      throw error;
     }
-    return i;
+    // Stores return null-prototype records; a custom one might not, and `constructor` must not be found on Object.prototype.
+    const own = Object.getPrototypeOf(values) === null ? undefined : (key: string) => Object.hasOwn(values, key);
+    for (const key of keys) {
+      const value = own === undefined || own(key) ? values[key] : undefined;
+      if (value !== undefined) out.own(key, value);
+      else out.miss(key);
+    }
   }
 }
 

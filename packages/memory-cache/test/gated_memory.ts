@@ -2,7 +2,7 @@ import type { BaseMemory, BulkEntries, MemoryEntry, SaveOptions, StoreStats } fr
 import { InProcessMemory } from '../src/index.js';
 import { deferred, type Deferred } from './support.js';
 
-type Gated = 'loadEntry' | 'bulkLoadEntries' | 'saveContext' | 'bulkSave' | 'deleteContext';
+type Gated = 'loadEntry' | 'bulkLoadEntries' | 'bulkLoad' | 'saveContext' | 'bulkSave' | 'deleteContext';
 
 /**
  * A real InProcessMemory whose next response of a given kind can be held back: the operation
@@ -36,6 +36,9 @@ export class GatedMemory implements BaseMemory {
   async bulkLoadEntries<T>(keys: readonly string[], contextId: string): Promise<Map<string, MemoryEntry<T>>> {
     return this.#answer('bulkLoadEntries', await this.inner.bulkLoadEntries<T>(keys, contextId));
   }
+  async bulkLoad<T>(keys: readonly string[], contextId: string): Promise<Record<string, T>> {
+    return this.#answer('bulkLoad', await this.inner.bulkLoad<T>(keys, contextId));
+  }
   async saveContext(key: string, contextId: string, data: unknown, options?: SaveOptions): Promise<void> {
     return this.#answer('saveContext', await this.inner.saveContext(key, contextId, data, options));
   }
@@ -50,9 +53,6 @@ export class GatedMemory implements BaseMemory {
   }
   exists(key: string, contextId: string): Promise<boolean> {
     return this.inner.exists(key, contextId);
-  }
-  bulkLoad<T>(keys: readonly string[], contextId: string): Promise<Record<string, T>> {
-    return this.inner.bulkLoad<T>(keys, contextId);
   }
   clear(...args: [contextId?: string]): Promise<number> {
     return this.inner.clear(...args);

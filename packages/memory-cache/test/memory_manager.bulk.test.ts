@@ -19,25 +19,35 @@ async function cachedKeys(manager: MemoryManager, keys: readonly string[], ctx: 
 }
 
 describe('bulk paths bigger than L1', () => {
-  it('bulkLoad fills L1 from the last cacheSize keys it reads, and evicts nothing to do it', async () => {
+  it('a bulkLoad of more keys than cacheSize reads around L1: the working set stays, nothing is added', async () => {
     const manager = new MemoryManager(new InProcessMemory({ sweepIntervalMs: 0 }), undefined, { cacheSize: CACHE });
     const keys = keysOf(50);
-    const primary = new Map(keys.map((key, i) => [key, recordOf(i)]));
-    await manager.bulkSave(primary, 'ctx');
-    await manager.invalidateCache({ contextId: 'ctx' });
-    const found = await manager.bulkLoad(keys, 'ctx');
-    expect(Object.keys(found)).toEqual(keys);
+    await manager.bulkSave(new Map(keys.map((key, i) => [key, recordOf(i)])), 'ctx');
+    await manager.invalidateCache();
+    // The working set: three keys of another context, and one of this context read just before the scan.
+    await manager.bulkSave({ hot1: 1, hot2: 2, hot3: 3 }, 'other');
+    expect(await manager.load('k7', 'ctx')).toEqual(recordOf(7));
+    const loadsBefore = manager.getManagerStats().loads;
+    const found = await manager.bulkLoad([...keys, 'absent'], 'ctx', { default: null });
+    expect(Object.keys(found)).toEqual([...keys, 'absent']);
     expect(found.k3).toEqual(recordOf(3));
-    let stats = manager.getManagerStats();
+    expect(found.absent).toBeNull();
+    const stats = manager.getManagerStats();
+    expect(stats.loads - loadsBefore).toBe(1);
     expect(stats.evictions).toBe(0);
-    expect(stats.cacheCurrentItems).toBe(CACHE);
-    expect(await cachedKeys(manager, keys, 'ctx')).toEqual(keys.slice(-CACHE));
-    // Missing keys in the last cacheSize take their room: only the found ones among them are cached.
-    await manager.invalidateCache({ contextId: 'ctx' });
-    await manager.bulkLoad([...keys, 'absent-1', 'absent-2'], 'ctx');
-    stats = manager.getManagerStats();
-    expect(stats.evictions).toBe(0);
-    expect(await cachedKeys(manager, keys, 'ctx')).toEqual(keys.slice(-(CACHE - 2)));
+    expect(stats.cacheCurrentItems).toBe(4);
+    expect(await cachedKeys(manager, keys, 'ctx')).toEqual(['k7']);
+    expect(await cachedKeys(manager, ['hot1', 'hot2', 'hot3'], 'other')).toEqual(['hot1', 'hot2', 'hot3']);
+    await manager.close();
+  });
+
+  it('a bulkLoad that fits in L1 caches what it finds', async () => {
+    const manager = new MemoryManager(new InProcessMemory({ sweepIntervalMs: 0 }), undefined, { cacheSize: CACHE });
+    const keys = keysOf(CACHE);
+    await manager.bulkSave(new Map(keys.map((key, i) => [key, recordOf(i)])), 'ctx');
+    await manager.invalidateCache();
+    await manager.bulkLoad([...keys.slice(0, 8), 'absent'], 'ctx');
+    expect(await cachedKeys(manager, keys, 'ctx')).toEqual(keys.slice(0, 8));
     await manager.close();
   });
 
@@ -57,17 +67,19 @@ describe('bulk paths bigger than L1', () => {
     await manager.close();
   });
 
-  // cacheSize 1: 'c' is the one key of the bulk read that can reach L1, so it is the one a load can
-  // join; a load of 'a' reads on its own. Either way neither caller's value is the other's.
+  // A bulk read that fits in L1 (cacheSize 3) registers its keys: a load joins it. One bigger than
+  // L1 (cacheSize 2) is a scan around L1: a load reads on its own. Either way neither caller's
+  // value is the other's.
   it.each([
-    ['c', 'joins the bulk read in flight and shares its one store read', 1],
-    ['a', 'of a key the bulk read will not cache reads on its own', 2],
-  ] as const)('a load of %s %s, and gets its own copy', async (key, _how, storeReads) => {
+    ['joins a bulk read in flight and shares its one store read', 3, 'bulkLoadEntries', 1],
+    ['during a scan bigger than L1 reads on its own', 2, 'bulkLoad', 2],
+  ] as const)('a load %s, and gets its own copy', async (_how, cacheSize, bulkMethod, storeReads) => {
+    const key = 'c';
     const store = new GatedMemory();
-    const manager = new MemoryManager(store, undefined, { cacheSize: 1 });
+    const manager = new MemoryManager(store, undefined, { cacheSize });
     const saved = { a: { n: 1 }, b: { n: 2 }, c: { n: 3 } };
     await store.inner.bulkSave(saved, 'ctx');
-    const gate = store.hold('bulkLoadEntries');
+    const gate = store.hold(bulkMethod);
     const bulk = manager.bulkLoad<{ n: number }>(['a', 'b', 'c'], 'ctx');
     await settle();
     const single = manager.load<{ n: number }>(key, 'ctx');
