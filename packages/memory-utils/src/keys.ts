@@ -1,4 +1,5 @@
 import { invalidArgument } from '@engram/memory-core';
+import { charCodeAt, sliceString } from './string_methods.js';
 import { validateId } from './validate.js';
 
 /**
@@ -22,7 +23,33 @@ function percentEncode(ch: string): string {
   return out;
 }
 
+/** ASCII code → its escape, for the ASCII characters SPECIAL matches; undefined for the rest. */
+const ASCII_ESCAPES: ReadonlyArray<string | undefined> = Array.from({ length: 128 }, (_, c) => {
+  const ch = String.fromCharCode(c);
+  SPECIAL.lastIndex = 0;
+  return SPECIAL.test(ch) ? percentEncode(ch) : undefined;
+});
+
+/**
+ * `part` with SPECIAL characters percent-encoded. ASCII ids (nearly all) go through a table in
+ * one pass, without a regex or a replace callback per call: every load, save and bulk key goes
+ * through here. Ids with other characters take the regex, whose `\s` covers Unicode spaces.
+ */
 export function escapeKeyPart(part: string): string {
+  let out = '';
+  let from = 0;
+  for (let i = 0; i < part.length; i++) {
+    const c = charCodeAt(part, i);
+    if (c >= 128) return escapeWithRegex(part);
+    const escaped = ASCII_ESCAPES[c];
+    if (escaped === undefined) continue;
+    out += sliceString(part, from, i) + escaped;
+    from = i + 1;
+  }
+  return from === 0 ? part : out + sliceString(part, from);
+}
+
+function escapeWithRegex(part: string): string {
   SPECIAL.lastIndex = 0;
   return SPECIAL.test(part) ? part.replace(SPECIAL, percentEncode) : part;
 }

@@ -16,3 +16,5 @@ export const charCodeAt = Function.prototype.call.bind(String.prototype.charCode
 export const isWellFormed = Function.prototype.call.bind(String.prototype.isWellFormed) as (value: string) => boolean;
 /** `String.fromCharCode(...codes)` for an array of char codes: bound `apply` is inlined too (6 short keys: ~300 ns vs ~430 ns for `String.fromCharCode.apply`). */
 export const fromCharCodes = Function.prototype.apply.bind(String.fromCharCode, null) as (codes: readonly number[]) => string;
+/** `s.slice(start, end)` (see the note above on why bound). */
+export const sliceString = Function.prototype.call.bind(String.prototype.slice) as (value: string, start: number, end?: number) => string;

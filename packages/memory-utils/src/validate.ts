@@ -1,4 +1,5 @@
 import { invalidArgument } from '@engram/memory-core';
+import { isWellFormed } from './string_methods.js';
 
 /**
  * Keys and context ids are data: any non-empty, well-formed string. Ill-formed UTF-16
@@ -10,7 +11,7 @@ export function validateId(value: unknown, field: 'key' | 'contextId' | string):
       field,
     });
   }
-  if (!value.isWellFormed()) {
+  if (!isWellFormed(value)) {
     throw invalidArgument(`${field} contains a lone UTF-16 surrogate; use well-formed text (String.prototype.toWellFormed)`, {
       field,
     });
