@@ -158,14 +158,12 @@ export class MsgpackReader {
     const length = b & 0x1f;
     const start = this.#pos + 1;
     if (start + length > this.#end) throw new CorruptData('the data ends in the middle of a value (truncated)');
-    let hash = length;
-    for (let i = start; i < start + length; i++) {
-      const c = src[i]!;
-      if (c >= 0x80) return this.read(depth);
-      hash = (Math.imul(hash, 31) + c) | 0;
-    }
-    this.#pos = start + length;
-    const slot = (hash ^ (hash >>> 12)) & (KEY_CACHE_SIZE - 1);
+    // The slot comes from a few bytes, not all: a hit is then one compare loop, and the compare is
+    // what proves the key (and that it is ASCII, as every cached key is).
+    const slot =
+      (Math.imul(length, 0x9e3779b1) ^ Math.imul(src[start]!, 0x85ebca6b) ^ Math.imul(src[start + (length >> 1)]!, 0xc2b2ae35) ^ Math.imul(src[start + length - 1]!, 0x27d4eb2f)) >>>
+      20 &
+      (KEY_CACHE_SIZE - 1);
     const cached = keyCache[slot];
     if (cached !== undefined && cached.length === length) {
       let same = true;
@@ -175,10 +173,18 @@ export class MsgpackReader {
           break;
         }
       }
-      if (same) return cached;
+      if (same) {
+        this.#pos = start + length;
+        return cached;
+      }
     }
     const codes = new Array<number>(length);
-    for (let i = 0; i < length; i++) codes[i] = src[start + i]!;
+    for (let i = 0; i < length; i++) {
+      const c = src[start + i]!;
+      if (c >= 0x80) return this.read(depth);
+      codes[i] = c;
+    }
+    this.#pos = start + length;
     const key = fromCharCodes(codes);
     keyCache[slot] = key;
     return key;
