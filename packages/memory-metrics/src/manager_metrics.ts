@@ -1,7 +1,7 @@
 import type { ManagerEventName, ManagerListener, ManagerStats } from '@engram/memory-cache';
 import { invalidArgument } from '@engram/memory-core';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { DURATION_BUCKETS, SIZE_BUCKETS, checkFree, checkPrefix, type MetricsOptions } from './metric_names.js';
+import { DURATION_BUCKETS, SIZE_BUCKETS, checkFree, checkPrefix, subscribeMetrics, type Instrumentation, type MetricsOptions } from './metric_names.js';
 
 /** What instrumentManager needs of a MemoryManager (any object with its events and stats). */
 export interface ObservedManager {
@@ -20,11 +20,7 @@ export interface ManagerMetricsOptions extends MetricsOptions {
   bus?: BusWithStats;
 }
 
-export interface Instrumentation {
-  readonly registry: Registry;
-  /** Unsubscribes and removes this instrumentation's metrics from the registry. Idempotent. */
-  dispose(): void;
-}
+export type { Instrumentation } from './metric_names.js';
 
 /**
  * Prometheus metrics for a MemoryManager, fed by its events (nothing is measured until this is
@@ -127,17 +123,6 @@ export function instrumentManager(manager: ObservedManager, options: ManagerMetr
     'lock:wait': (e) => lockWait.observe({ outcome: e.acquired ? 'acquired' : 'timeout' }, e.waitedMs / 1000),
     'lock:lost': () => lockLost.inc(),
   };
-  const entries = Object.entries(listeners) as Array<[ManagerEventName, ManagerListener<ManagerEventName>]>;
-  for (const [event, listener] of entries) manager.on(event, listener);
-  let disposed = false;
-  return {
-    registry,
-    dispose() {
-      if (disposed) return;
-      disposed = true;
-      for (const [event, listener] of entries) manager.off(event, listener);
-      for (const name of names) registry.removeSingleMetric(name);
-    },
-  };
+  return subscribeMetrics(manager, listeners, registry, names);
 }
 

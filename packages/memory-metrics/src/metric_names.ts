@@ -32,3 +32,36 @@ export function checkFree(registry: Registry, names: readonly string[]): void {
     { details: { metric: taken } },
   );
 }
+
+export interface Instrumentation {
+  readonly registry: Registry;
+  /** Unsubscribes and removes this instrumentation's metrics from the registry. Idempotent. */
+  dispose(): void;
+}
+
+/** Anything with on/off for named events: a MemoryManager, a VectorStore. */
+interface EventSource<E extends string> {
+  on(event: E, listener: never): unknown;
+  off(event: E, listener: never): unknown;
+}
+
+/** Subscribes `listeners` to `source`; `dispose()` unsubscribes them and removes the metrics `names` from `registry`. */
+export function subscribeMetrics<E extends string>(
+  source: EventSource<E>,
+  listeners: { [K in E]?: unknown },
+  registry: Registry,
+  names: readonly string[],
+): Instrumentation {
+  const entries = Object.entries(listeners) as Array<[E, never]>;
+  for (const [event, listener] of entries) source.on(event, listener);
+  let disposed = false;
+  return {
+    registry,
+    dispose() {
+      if (disposed) return;
+      disposed = true;
+      for (const [event, listener] of entries) source.off(event, listener);
+      for (const name of names) registry.removeSingleMetric(name);
+    },
+  };
+}

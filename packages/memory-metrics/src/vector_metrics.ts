@@ -1,8 +1,7 @@
 import { invalidArgument } from '@engram/memory-core';
 import type { VectorStoreEventName, VectorStoreListener } from '@engram/vector-core';
 import { Counter, Histogram, Registry } from 'prom-client';
-import type { Instrumentation } from './manager_metrics.js';
-import { DURATION_BUCKETS, RESULT_BUCKETS, checkFree, checkPrefix, type MetricsOptions } from './metric_names.js';
+import { DURATION_BUCKETS, RESULT_BUCKETS, checkFree, checkPrefix, subscribeMetrics, type Instrumentation, type MetricsOptions } from './metric_names.js';
 
 /** What instrumentVectorStore needs of a VectorStore. */
 export interface ObservedVectorStore {
@@ -41,16 +40,5 @@ export function instrumentVectorStore(store: ObservedVectorStore, options: Metri
     },
     error: (e) => operations.inc({ op: e.op, outcome: 'error' }),
   };
-  const entries = Object.entries(listeners) as Array<[VectorStoreEventName, VectorStoreListener<VectorStoreEventName>]>;
-  for (const [event, listener] of entries) store.on(event, listener);
-  let disposed = false;
-  return {
-    registry,
-    dispose() {
-      if (disposed) return;
-      disposed = true;
-      for (const [event, listener] of entries) store.off(event, listener);
-      for (const name of names) registry.removeSingleMetric(name);
-    },
-  };
+  return subscribeMetrics(store, listeners, registry, names);
 }
