@@ -24,8 +24,12 @@ export interface BulkFound {
  * one read: the keys then arrive in request order, so no map of found values and no second pass
  * over 10,000 keys is needed. `share` gets values others also hold (it must copy them).
  */
-export interface BulkRecordSink {
+export interface BulkRecordSink extends BulkOut {
   readonly record: Record<string, unknown>;
+}
+
+/** Where a bulk read puts each key: a value only the caller holds, one others hold too, or none. */
+export interface BulkOut {
   own(key: string, value: unknown): void;
   share(key: string, value: unknown): void;
   miss(key: string): void;
@@ -241,7 +245,7 @@ export class ReadThroughCache {
   }
 
   /** One store read of the flights' keys, filling L1 with what it finds (see readMany). */
-  async #loadMany(flights: readonly BulkFlight[], contextId: string, out: Omit<BulkRecordSink, 'record'>): Promise<void> {
+  async #loadMany(flights: readonly BulkFlight[], contextId: string, out: BulkOut): Promise<void> {
     const epoch = this.#epoch;
     this.#counters.loads++;
     let entries: Map<string, MemoryEntry>;
@@ -279,7 +283,7 @@ export class ReadThroughCache {
   }
 
   /** A scan's one store read, around L1: every value found is the caller's alone. */
-  async #readAround(keys: readonly string[], contextId: string, out: Omit<BulkRecordSink, 'record'>): Promise<void> {
+  async #readAround(keys: readonly string[], contextId: string, out: BulkOut): Promise<void> {
     this.#counters.loads++;
     let values: Record<string, unknown>;
     try {
@@ -298,13 +302,11 @@ export class ReadThroughCache {
   }
 }
 
-const ignoreMiss = () => {};
-
-/** The default: found values into `found`'s maps, for the caller to sort out. */
-function mapSink(found: BulkFound): Omit<BulkRecordSink, 'record'> {
+/** The default: found values into `found`'s maps, for the caller to sort out; misses need nothing. */
+function mapSink(found: BulkFound): BulkOut {
   return {
     own: (key, value) => found.owned.set(key, value),
     share: (key, value) => found.shared.set(key, value),
-    miss: ignoreMiss,
+    miss: () => {},
   };
 }
